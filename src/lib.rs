@@ -1,0 +1,1 @@
+//! svcj-tools: service jails for rc.d services.
