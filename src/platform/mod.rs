@@ -1,0 +1,219 @@
+//! The operating-system boundary.
+//!
+//! Everything that touches the kernel goes through [`Platform`]: one
+//! implementation per OS in its own file (FreeBSD jails, Linux namespaces),
+//! plus a recording fake for unit tests of the generic logic (teardown,
+//! status, preflight).  The trait speaks in jail terms — a JID, a name,
+//! member processes — because that is the product's vocabulary; the Linux
+//! backend maps it onto namespaces and a registry.
+
+use crate::error::{Error, Result};
+use crate::name::{JailName, JailRef};
+use crate::options::JailParams;
+use serde::Serialize;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[cfg(target_os = "freebsd")]
+pub mod freebsd;
+#[cfg(target_os = "linux")]
+pub mod linux;
+
+pub mod fake;
+
+/// A running jail as the tools see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JailInfo {
+    /// Jail ID (Linux: the reaper's PID in the host namespace).
+    pub jid: i32,
+    /// Jail name.
+    pub name: String,
+    /// Parameters, as far as the backend can read them back.
+    pub params: JailParams,
+}
+
+/// What to run inside a jail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSpec {
+    /// argv\[0\] is the program (looked up in PATH when it has no `/`).
+    pub argv: Vec<OsString>,
+    /// Append the command's stdout and stderr to this file.
+    pub console_log: Option<PathBuf>,
+}
+
+/// The nested-jail state of the host (`security.jail.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NestedLimits {
+    /// `security.jail.jailed`
+    pub jailed: bool,
+    /// `security.jail.children.max`
+    pub children_max: i64,
+    /// `security.jail.children.cur`
+    pub children_cur: i64,
+}
+
+impl NestedLimits {
+    /// Fail closed when a jailed host cannot create one more child jail.
+    /// The messages name the cause, as rc.subr's do.
+    pub fn check(&self) -> Result<()> {
+        if !self.jailed {
+            return Ok(());
+        }
+        if self.children_max <= 0 {
+            return Err(Error::NestedLimit(
+                "jail parameter children.max is set to 0, can not create a new service jail \
+                 (raise children.max of the enclosing jail)"
+                    .into(),
+            ));
+        }
+        if self.children_max - self.children_cur <= 0 {
+            return Err(Error::NestedLimit(format!(
+                "max number of jail children reached ({}/{}), can not create a new service jail",
+                self.children_cur, self.children_max
+            )));
+        }
+        Ok(())
+    }
+
+    /// Parse `key=value` lines (`security.jail.jailed=1`), as read from the
+    /// file named by `SVCJ_SYSCTL_FILE`.  Missing keys keep the defaults
+    /// of a non-jailed host.
+    pub fn from_sysctl_text(text: &str) -> Result<Self> {
+        let mut n = NestedLimits {
+            jailed: false,
+            children_max: i64::from(i32::MAX),
+            children_cur: 0,
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((k, v)) = line.split_once('=') else {
+                return Err(Error::Config(format!(
+                    "sysctl override line {line:?} is not key=value"
+                )));
+            };
+            let v: i64 = v.trim().parse().map_err(|_| {
+                Error::Config(format!("sysctl override {k}: {v:?} is not an integer"))
+            })?;
+            match k.trim() {
+                "security.jail.jailed" => n.jailed = v != 0,
+                "security.jail.children.max" => n.children_max = v,
+                "security.jail.children.cur" => n.children_cur = v,
+                _ => {}
+            }
+        }
+        Ok(n)
+    }
+
+    /// The limits from `SVCJ_SYSCTL_FILE` if that is set (tests), else
+    /// `None` and the backend asks the kernel.
+    pub fn from_env_override() -> Result<Option<Self>> {
+        let Some(path) = std::env::var_os("SVCJ_SYSCTL_FILE") else {
+            return Ok(None);
+        };
+        let path = PathBuf::from(path);
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::NoInput {
+            path: path.clone(),
+            source,
+        })?;
+        Self::from_sysctl_text(&text).map(Some)
+    }
+}
+
+/// The one interface to the kernel.
+pub trait Platform {
+    /// Short name of the backend (`freebsd`, `linux`, `fake`).
+    fn name(&self) -> &'static str;
+
+    /// True when the caller may create and enter jails.
+    fn privileged(&self) -> bool;
+
+    /// The nested-jail state of this host.
+    fn nested_limits(&self) -> Result<NestedLimits>;
+
+    /// Find a running jail.
+    fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>>;
+
+    /// All running jails this backend knows (Linux: the registry).
+    fn list(&self) -> Result<Vec<JailInfo>>;
+
+    /// Create `name` with `params` (refusing if it exists), run `cmd` inside
+    /// it and wait for `cmd` only (daemons it leaves behind keep the jail
+    /// alive).  Returns the command's exit status (128+N for signal N).
+    fn create_and_run(&self, name: &JailName, params: &JailParams, cmd: &RunSpec) -> Result<i32>;
+
+    /// Run `cmd` inside the existing jail and wait for it.
+    fn join_and_run(&self, jail: &JailInfo, cmd: &RunSpec) -> Result<i32>;
+
+    /// PIDs (as seen by the caller) of every process in the jail.
+    fn members(&self, jail: &JailInfo) -> Result<Vec<i32>>;
+
+    /// Send `sig` to `pid`; a process that is already gone is not an error.
+    fn signal(&self, pid: i32, sig: i32) -> Result<()>;
+
+    /// Kill whatever is left in the jail and remove it (jail_remove(2);
+    /// Linux: SIGKILL to the namespace's PID 1 and drop the registry entry).
+    /// Removing a jail that is already gone is not an error.
+    fn remove(&self, jail: &JailInfo) -> Result<()>;
+}
+
+/// The backend of the running OS.
+#[cfg(target_os = "linux")]
+pub fn native() -> Box<dyn Platform> {
+    Box::new(linux::Linux::from_env())
+}
+
+/// The backend of the running OS.
+#[cfg(target_os = "freebsd")]
+pub fn native() -> Box<dyn Platform> {
+    Box::new(freebsd::FreeBsd::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_jailed_always_ok() {
+        let n = NestedLimits::from_sysctl_text("security.jail.children.max=0\n").unwrap();
+        assert!(n.check().is_ok());
+    }
+
+    #[test]
+    fn jailed_without_children_fails_closed() {
+        let n = NestedLimits::from_sysctl_text(
+            "security.jail.jailed=1\nsecurity.jail.children.max=0\n",
+        )
+        .unwrap();
+        let e = n.check().unwrap_err();
+        assert!(e.to_string().contains("children.max is set to 0"), "{e}");
+        assert_eq!(e.exit_code(), 69);
+    }
+
+    #[test]
+    fn jailed_at_capacity_fails_closed() {
+        let n = NestedLimits::from_sysctl_text(
+            "# test\nsecurity.jail.jailed=1\nsecurity.jail.children.max=4\nsecurity.jail.children.cur=4\n",
+        )
+        .unwrap();
+        let e = n.check().unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("max number of jail children reached"),
+            "{e}"
+        );
+        let n = NestedLimits {
+            children_cur: 3,
+            ..n
+        };
+        assert!(n.check().is_ok());
+    }
+
+    #[test]
+    fn bad_override_lines() {
+        assert!(NestedLimits::from_sysctl_text("security.jail.jailed").is_err());
+        assert!(NestedLimits::from_sysctl_text("security.jail.jailed=yes").is_err());
+    }
+}
