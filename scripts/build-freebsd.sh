@@ -1,5 +1,4 @@
 #!/bin/sh
-# shellcheck disable=SC3043 # local: allowed, dash/ash/FreeBSD sh have it
 #
 # build-freebsd.sh [-n] [--stage DIR]
 #	Build release binaries of svcj-exec, svcj-kill and svcj-check for

@@ -1,5 +1,4 @@
 #!/bin/sh
-# shellcheck disable=SC3043 # local: allowed, dash/ash/FreeBSD sh have it
 #
 # tests/port/check.sh
 #	Consistency of what "pkg install svcj-tools" delivers, checked on
