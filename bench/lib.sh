@@ -24,7 +24,7 @@ _sb_members()
 	[ -n "$1" ] || { echo 0; return 0; }
 	# One ls for all processes: a loop of readlink would take seconds
 	# with a thousand members.
-	# shellcheck disable=SC2012 # we parse the link targets, not names
+	# shellcheck disable=SC2012,SC2010 # we parse the link targets
 	ls -l /proc/[0-9]*/ns/pid 2>/dev/null | grep -c "pid:\[$1\]"
 }
 

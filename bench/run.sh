@@ -51,6 +51,7 @@ _bn_summary=$_bn_work/summary.md
 
 # _bn_cleanup
 #	Remove every jail this run may have left, and the work directory.
+# shellcheck disable=SC2317 # called by the EXIT trap
 _bn_cleanup()
 {
 	local _f _j

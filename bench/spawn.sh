@@ -30,6 +30,7 @@ _sp_ready=$(mktemp -u "${TMPDIR:-/tmp}/svcj-spawn.XXXXXX") || exit 70
 
 # _sp_is_ready
 #	Succeed when the members have been started and all of them run.
+# shellcheck disable=SC2317 # called through _sb_wait_for
 _sp_is_ready()
 {
 	local _ns
