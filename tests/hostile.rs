@@ -181,7 +181,10 @@ fn run(sc: &Scratch, prog: &str, args: &[&OsStr], input: &str, want: &Expect) ->
     // Messages quote what they were given; they must not pass raw control
     // characters (terminal escapes) through to the admin's terminal.
     for (stream, text) in [("stderr", &stderr), ("stdout", &stdout)] {
-        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
             bad.push(format!(
                 "{what}: raw control character on {stream}: {}",
                 show(text)
@@ -199,7 +202,10 @@ fn run(sc: &Scratch, prog: &str, args: &[&OsStr], input: &str, want: &Expect) ->
         bad.push(format!("{what}: the command ran despite bad input"));
         let _ = fs::remove_file(sc.ran());
     }
-    for (d, label) in [(sc.rundir(), "SVCJ_RUNDIR"), (sc.cwd(), "working directory")] {
+    for (d, label) in [
+        (sc.rundir(), "SVCJ_RUNDIR"),
+        (sc.cwd(), "working directory"),
+    ] {
         let left: Vec<String> = fs::read_dir(&d)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -292,11 +298,17 @@ fn hostile_jail_names() {
     let inputs = corpus("jails.txt", &sc.canary());
     let ran = sc.ran().to_str().unwrap().to_string();
     let mut bad = Vec::new();
+    // svcj-kill refuses a well-formed name without the svcj- prefix as a
+    // usage error (64: "use -f").
+    let kill_want = Expect {
+        codes: &[64, 65],
+        says: &["invalid jail name", "not a service jail"],
+    };
     for jail in &inputs {
         let a = os(&[jail]);
-        bad.extend(run(&sc, KILL, &refs(&a), jail, &BAD_JAIL));
+        bad.extend(run(&sc, KILL, &refs(&a), jail, &kill_want));
         let a = os(&["-t", "1", jail]);
-        bad.extend(run(&sc, KILL, &refs(&a), jail, &BAD_JAIL));
+        bad.extend(run(&sc, KILL, &refs(&a), jail, &kill_want));
         let a = os(&[&format!("--join={jail}"), "--", "/usr/bin/touch", &ran]);
         bad.extend(run(&sc, EXEC, &refs(&a), jail, &BAD_JAIL));
     }
@@ -317,7 +329,10 @@ fn hostile_option_lists() {
     let mut bad = Vec::new();
     let strict = Expect {
         codes: &[65],
-        says: &["unknown service jail option", "more than one sysvipc option"],
+        says: &[
+            "unknown service jail option",
+            "more than one sysvipc option",
+        ],
     };
     let conflict_exec = Expect {
         codes: &[65],
@@ -328,7 +343,13 @@ fn hostile_option_lists() {
         says: &["unknown service jail option"],
     };
     for opts in &inputs {
-        bad.extend(run(&sc, CHECK, &refs(&os(&["options", opts])), opts, &strict));
+        bad.extend(run(
+            &sc,
+            CHECK,
+            &refs(&os(&["options", opts])),
+            opts,
+            &strict,
+        ));
         bad.extend(run(
             &sc,
             CHECK,
