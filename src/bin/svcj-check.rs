@@ -26,12 +26,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Cmd {
-    /// Validate option words strictly and print the jail parameters they grant
+    /// Validate option words and print the jail parameters they grant
     Options {
         /// Print one JSON document instead of text
         #[arg(long)]
         json: bool,
-        /// Addresses, space separated, as in <name>_svcj_ipaddrs (repeatable)
+        /// Addresses as in <name>_svcj_ipaddrs (repeatable)
         #[arg(short = 'a', long = "addrs", value_name = "ADDRS")]
         addrs: Vec<String>,
         /// Option words, as in <name>_svcj_options
@@ -43,13 +43,13 @@ enum Cmd {
         /// Print one JSON document instead of text
         #[arg(long)]
         json: bool,
-        /// A service name (sshd) or a service jail name (svcj-sshd)
+        /// A service name (sshd) or a jail name (svcj-sshd)
         #[arg(value_name = "NAME")]
         name: Option<String>,
     },
-    /// Check that a service jail can be created here and the rc.subr hook is in place
+    /// Check whether service jails can work here (root, kernel, hook)
     Preflight {
-        /// Read /etc/rc.subr, /etc/local.rc.subr, /etc/rc.conf and the hook below DIR
+        /// Look for the /etc files and the hook below DIR
         #[arg(long, value_name = "DIR", default_value = "/")]
         root: PathBuf,
     },

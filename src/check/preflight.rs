@@ -362,10 +362,13 @@ pub fn nested_item(limits: crate::Result<NestedLimits>) -> Item {
             return Item::new(
                 "nested jails",
                 Kind::Create,
-                State::Warn,
-                format!("cannot read security.jail.*: {e}"),
+                State::Fail,
+                format!("cannot read the nested-jail state: {e}"),
             )
-            .fix("check that the sysctl values security.jail.jailed and children.* exist")
+            .fix(
+                "svcj-exec refuses to create a jail without it: check the \
+                 security.jail.* sysctls (or the SVCJ_SYSCTL_FILE test override)",
+            )
         }
     };
     if !n.jailed {
