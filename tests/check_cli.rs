@@ -361,7 +361,13 @@ fn preflight_not_root() {
             .arg(BIN);
         c
     };
-    if !as_nobody().arg("--version").status().unwrap().success() {
+    if !as_nobody()
+        .arg("--version")
+        .output()
+        .unwrap()
+        .status
+        .success()
+    {
         eprintln!("skipped: user nobody cannot execute {BIN}");
         return;
     }
