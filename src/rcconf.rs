@@ -1494,10 +1494,11 @@ mod tests {
     }
 
     fn tree(files: &[(&str, &str)]) -> PathBuf {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "svcj-rcconf-{}-{}",
             std::process::id(),
-            files.len() * 1000 + files.iter().map(|f| f.1.len()).sum::<usize>()
+            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         ));
         let _ = fs::remove_dir_all(&dir);
         for (p, t) in files {

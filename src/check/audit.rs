@@ -169,12 +169,24 @@ pub struct ServiceAudit {
     pub addresses_from: Option<String>,
     /// The jail(8) parameter words (`None` when the options are invalid).
     pub params: Option<Vec<String>>,
-    /// The exposure of the jailed service (`None` when not jailed).
+    /// The exposure of the jailed service (`None` when not jailed),
+    /// written as in the text table (`raw-sockets`).
+    #[serde(serialize_with = "exposure_word")]
     pub exposure: Option<Exposure>,
     /// Errors and warnings.
     pub findings: Vec<AuditFinding>,
     /// Constructs of the script that were not evaluated.
     pub notes: Vec<String>,
+}
+
+fn exposure_word<S: serde::Serializer>(
+    e: &Option<Exposure>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_str(&e.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 impl ServiceAudit {
@@ -381,6 +393,21 @@ fn audit_one(
             ),
         }
     }
+    if let Some(v) = by.as_deref().and_then(|b| s.env.get_value(b)) {
+        if v.origin.starts_with(&format!("{}:", s.path)) {
+            svc.push(
+                Severity::Warning,
+                format!(
+                    "{} is set by the script itself ({}), not by the admin",
+                    by.as_deref().unwrap_or(""),
+                    v.origin
+                ),
+                "report it to the port's maintainer (svcj-check lint flags it); \
+                 set the value you want in rc.conf"
+                    .into(),
+            );
+        }
+    }
     svc.jailed_by = by;
 
     // Options and addresses.
@@ -508,7 +535,7 @@ fn truncate(s: &str, w: usize) -> String {
 /// `indent` the others.
 fn wrap(out: &mut String, first: &str, indent: &str, text: &str) {
     let mut line = first.to_string();
-    let mut empty = true;
+    let mut empty = first.trim().is_empty();
     for word in text.split(' ') {
         let len = line.chars().count();
         if !empty && len + 1 + word.chars().count() > WIDTH {

@@ -425,6 +425,37 @@ fn device_paths(text: &str) -> Vec<String> {
     out
 }
 
+/// True when `ps` arguments select every process (`-a`, `-A`, `-x`,
+/// `ax`…), as opposed to `ps -p PID` or `ps -o pid= -p PID`.
+fn ps_lists_all(args: &[String]) -> bool {
+    let mut it = args.iter().enumerate();
+    while let Some((i, x)) = it.next() {
+        let flags = match x.strip_prefix('-') {
+            Some(f) => f,
+            // BSD style: `ps ax` (first argument only).
+            None if i == 0 && x.chars().all(|c| c.is_ascii_alphabetic()) => x.as_str(),
+            None => continue,
+        };
+        // Options that take a value: the rest of the word or the next word.
+        let mut selects_all = false;
+        for (k, c) in flags.char_indices() {
+            if "oOpUJtMNGgu".contains(c) && !(c == 'u' && i == 0) {
+                if k + 1 == flags.len() {
+                    it.next();
+                }
+                break;
+            }
+            if matches!(c, 'a' | 'A' | 'x') {
+                selects_all = true;
+            }
+        }
+        if selects_all {
+            return true;
+        }
+    }
+    false
+}
+
 fn process_fix() -> String {
     "track the service by its pidfile/procname (rc.subr does this inside the jail), \
      or move the check to start_precmd, which runs on the host"
@@ -506,14 +537,12 @@ pub fn jail_findings(s: &RcScript) -> Vec<Finding> {
             }
             "ifconfig" => Some(kernel("configuring network interfaces")),
             "route" => Some(kernel("changing the routing table")),
-            "pgrep" | "pkill" | "killall" => Some((
+            // `-F pidfile` targets the service's own pid: fine in a jail.
+            "pgrep" | "pkill" | "killall" if !a.iter().any(|x| x.starts_with("-F")) => Some((
                 format!("{place} runs `{cmd}`: inside a service jail it sees only the jail's own processes"),
                 process_fix(),
             )),
-            "ps" if a.iter().any(|x| {
-                let f = x.trim_start_matches('-');
-                !x.starts_with("-o") && !x.starts_with("-p") && f.chars().any(|c| matches!(c, 'a' | 'A' | 'x'))
-            }) =>
+            "ps" if ps_lists_all(&a) =>
             {
                 Some((
                     format!("{place} runs `ps` over all processes: inside a service jail it sees only the jail's own"),
@@ -623,6 +652,23 @@ mod tests {
                     \tcheck_process /usr/sbin/bar\n\tcheck_process $command\n}\n";
         let lines: Vec<usize> = lint(body).iter().map(|f| f.0).collect();
         assert_eq!(lines, vec![10, 11, 13]);
+    }
+
+    #[test]
+    fn ps_selection() {
+        let v = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        for yes in ["-ax", "ax", "-A", "-auxww", "-x -o pid", "-o pid= -ax"] {
+            assert!(ps_lists_all(&v(yes)), "{yes}");
+        }
+        for no in [
+            "-p 12",
+            "-o pid= -p $(cat x)",
+            "-p12",
+            "-o args -p 1",
+            "-U axel",
+        ] {
+            assert!(!ps_lists_all(&v(no)), "{no}");
+        }
     }
 
     #[test]
