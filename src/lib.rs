@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod error;
+pub mod kill;
 pub mod name;
 pub mod options;
 pub mod platform;
