@@ -78,7 +78,7 @@ fn audit_host_matches_golden_files() {
 fn audit_nohook_matches_golden_files() {
     let r = check_golden("nohook");
     assert!(r.has_errors());
-    assert_eq!(r.hook, HookState::NotSourced);
+    assert!(matches!(r.hook, HookState::NotSourced { .. }));
 }
 
 fn svc<'a>(r: &'a audit::AuditReport, name: &str) -> &'a audit::ServiceAudit {
@@ -103,7 +103,9 @@ fn audit_host_semantics() {
     sorted.sort();
     assert_eq!(names, sorted, "ordered by name");
     assert!(!names.contains(&"DAEMON"), "placeholders are not services");
-    assert!(matches!(r.hook, HookState::Installed { ref from } if from == "/etc/local.rc.subr"));
+    assert!(
+        matches!(r.hook, HookState::Installed { ref detail } if detail.starts_with("/etc/local.rc.subr"))
+    );
 
     // Per-service NO wins over svcj_all_enable=YES.
     let sshd = svc(&r, "sshd");
@@ -234,7 +236,7 @@ fn audit_nohook_semantics() {
     let r = run_audit("nohook");
     let foo = svc(&r, "foo");
     assert!(foo.jailed, "per-service YES wins over svcj_all_enable=NO");
-    assert!(has(foo, Severity::Error, "hook is not sourced"));
+    assert!(has(foo, Severity::Error, "hook is not loaded"));
     let bar = svc(&r, "bar");
     assert!(!bar.jailed);
     assert!(bar.findings.is_empty(), "{:?}", bar.findings);
@@ -262,39 +264,57 @@ fn temp_tree(files: &[(&str, &str)]) -> PathBuf {
 fn hook_states() {
     let hook = "/usr/local/etc/rc.subr.d/svcj-tools.sh";
     let lb = Path::new("/usr/local");
-    let t = temp_tree(&[(hook, "#\n"), ("/etc/rc.conf", &format!(". {hook}\n"))]);
-    assert_eq!(
-        audit::hook_installed(&t, lb),
-        HookState::Installed {
-            from: "/etc/rc.conf".into()
-        }
-    );
-    fs::remove_dir_all(&t).unwrap();
+    let new_subr = "[ -r /etc/local.rc.subr ] && . /etc/local.rc.subr\n";
+    let old_subr = "# an rc.subr without local additions\n";
+    let state = |t: &Path, lb: &Path| {
+        let s = audit::hook_installed(t, lb);
+        fs::remove_dir_all(t).unwrap();
+        s
+    };
+    // rc.subr reads local.rc.subr, which sources the hook.
     let t = temp_tree(&[
         (hook, "#\n"),
+        ("/etc/rc.subr", new_subr),
+        ("/etc/local.rc.subr", &format!(". {hook}\n")),
+    ]);
+    assert!(matches!(state(&t, lb), HookState::Installed { .. }));
+    // Older rc.subr: rc.conf is the place.
+    let t = temp_tree(&[
+        (hook, "#\n"),
+        ("/etc/rc.subr", old_subr),
+        ("/etc/rc.conf", &format!("foo=1; . {hook}\n")),
+    ]);
+    assert!(matches!(state(&t, lb), HookState::Installed { .. }));
+    // A comment does not count.
+    let t = temp_tree(&[
+        (hook, "#\n"),
+        ("/etc/rc.subr", new_subr),
         ("/etc/local.rc.subr", &format!("#. {hook}\n")),
     ]);
-    assert_eq!(audit::hook_installed(&t, lb), HookState::NotSourced);
-    fs::remove_dir_all(&t).unwrap();
-    let t = temp_tree(&[("/etc/local.rc.subr", &format!("source \"{hook}\"\n"))]);
-    assert_eq!(
-        audit::hook_installed(&t, lb),
-        HookState::Missing {
-            from: Some("/etc/local.rc.subr".into())
-        }
-    );
-    fs::remove_dir_all(&t).unwrap();
+    match state(&t, lb) {
+        HookState::NotSourced { fix, .. } => assert!(fix.contains(hook), "{fix}"),
+        s => panic!("{s:?}"),
+    }
+    // Sourced, but the file is not there.
+    let t = temp_tree(&[
+        ("/etc/rc.subr", new_subr),
+        ("/etc/local.rc.subr", &format!(". {hook}\n")),
+    ]);
+    assert!(matches!(state(&t, lb), HookState::Missing { .. }));
+    // LOCALBASE is honoured.
     let opt = "/opt/pkg/etc/rc.subr.d/svcj-tools.sh";
-    let t = temp_tree(&[(opt, "#\n"), ("/etc/local.rc.subr", &format!(". {opt}\n"))]);
+    let files = [
+        (opt, "#\n"),
+        ("/etc/rc.subr", new_subr),
+        ("/etc/local.rc.subr", &format!(". {opt}\n") as &str),
+    ];
+    let t = temp_tree(&files);
     assert!(matches!(
-        audit::hook_installed(&t, Path::new("/opt/pkg")),
+        state(&t, Path::new("/opt/pkg")),
         HookState::Installed { .. }
     ));
-    assert!(matches!(
-        audit::hook_installed(&t, lb),
-        HookState::Missing { from: None }
-    ));
-    fs::remove_dir_all(&t).unwrap();
+    let t = temp_tree(&files);
+    assert!(matches!(state(&t, lb), HookState::Missing { .. }));
 }
 
 #[test]

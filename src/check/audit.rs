@@ -14,6 +14,7 @@
 //! to the root), so reports are reproducible.
 
 use crate::check::lint::{self, Severity};
+use crate::check::preflight;
 use crate::error::{Error, Result};
 use crate::options::{self, Exposure};
 use crate::rcconf::{self, Loader, Note, RcScript};
@@ -45,24 +46,29 @@ pub const DEFAULT_LOCALBASE: &str = "/usr/local";
 /// The hook file, relative to `${LOCALBASE}`.
 pub const HOOK_FILE: &str = "etc/rc.subr.d/svcj-tools.sh";
 
-/// Files that may source the hook, in the order rc.subr reads them.
-pub const HOOK_SOURCES: [&str; 2] = ["/etc/local.rc.subr", "/etc/rc.conf"];
-
-/// Whether the rc.subr hook of svcj-tools is in place (DESIGN §6).
+/// Whether the rc.subr hook of svcj-tools is in place (DESIGN §6), as
+/// `svcj-check preflight` decides it: the texts are preflight's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum HookState {
-    /// The hook file exists and `from` sources it.
+    /// The hook file exists and rc.subr loads it.
     Installed {
-        /// Host path of the file with the `. hook` line.
-        from: String,
+        /// Where it is sourced from.
+        detail: String,
     },
-    /// The hook file exists but no file sources it.
-    NotSourced,
-    /// The hook file does not exist (`from` sources it anyway, if any).
+    /// The hook file exists but rc.subr does not load it.
+    NotSourced {
+        /// What preflight found.
+        detail: String,
+        /// The line to add, and where.
+        fix: String,
+    },
+    /// The hook file does not exist.
     Missing {
-        /// Host path of the file with the `. hook` line, if any.
-        from: Option<String>,
+        /// What preflight found.
+        detail: String,
+        /// How to install it.
+        fix: String,
     },
 }
 
@@ -71,39 +77,39 @@ pub fn hook_path(localbase: &Path) -> PathBuf {
     Path::new("/").join(localbase).join(HOOK_FILE)
 }
 
-/// Is the hook installed under `root`?  It is when
-/// `${localbase}/etc/rc.subr.d/svcj-tools.sh` exists and `/etc/local.rc.subr`
-/// (or, for an rc.subr without that file, `/etc/rc.conf`) sources it with
-/// `.` or `source` (a guarded `[ -r F ] && . F` counts).  Comments do not.
+/// Is the hook installed under `root`?  The rule is preflight's
+/// ([`preflight::hook_items`]): the hook file exists, and
+/// `/etc/local.rc.subr` sources it when the tree's rc.subr reads that
+/// file, `/etc/rc.conf` otherwise.
 pub fn hook_installed(root: &Path, localbase: &Path) -> HookState {
-    let hook = hook_path(localbase);
-    let exists = rcconf::under_root(root, &hook).is_file();
-    let from = HOOK_SOURCES
-        .iter()
-        .find(|f| sources(&rcconf::under_root(root, Path::new(f)), &hook))
-        .map(|f| f.to_string());
-    match (exists, from) {
-        (true, Some(from)) => HookState::Installed { from },
-        (true, None) => HookState::NotSourced,
-        (false, from) => HookState::Missing { from },
-    }
-}
-
-/// True when the shell file `file` has a `. hook` command.
-fn sources(file: &Path, hook: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(file) else {
-        return false;
+    let cfg = preflight::Config {
+        root: root.to_path_buf(),
+        localbase: Path::new("/").join(localbase),
+        probe_unshare: false,
     };
-    let script = rcconf::parse(&String::from_utf8_lossy(&bytes));
-    let want = hook.to_string_lossy();
-    script.commands.iter().any(|c| {
-        let mut w = c.words.iter();
-        let is_dot = w.next().is_some_and(|w| w.raw == "." || w.raw == "source");
-        let target = w
-            .next()
-            .and_then(|t| rcconf::expand(&mut rcconf::Env::new(), &t.raw, "".into()).ok());
-        is_dot && target.is_some_and(|t| t == want)
-    })
+    let items = preflight::hook_items(&cfg, true);
+    let fix = |i: &preflight::Item| i.fix.clone().unwrap_or_default();
+    if let Some(i) = items
+        .iter()
+        .find(|i| i.check == "hook installed" && i.state == preflight::State::Fail)
+    {
+        return HookState::Missing {
+            detail: i.detail.clone(),
+            fix: fix(i),
+        };
+    }
+    match items.iter().find(|i| i.check == "hook sourced") {
+        Some(i) if i.state == preflight::State::Fail => HookState::NotSourced {
+            detail: i.detail.clone(),
+            fix: fix(i),
+        },
+        Some(i) => HookState::Installed {
+            detail: i.detail.clone(),
+        },
+        None => HookState::Installed {
+            detail: String::new(),
+        },
+    }
 }
 
 /// Whether the service starts (rc.subr's rcvar check).
@@ -272,7 +278,7 @@ pub fn audit(cfg: &AuditConfig) -> Result<AuditReport> {
         files.sort();
         for f in files {
             let host = dir.join(&f);
-            if let Some(s) = audit_one(&mut loader, &host, &f, &hook, &hook_file) {
+            if let Some(s) = audit_one(&mut loader, &host, &f, &hook) {
                 services.push(s);
             }
         }
@@ -291,7 +297,6 @@ fn audit_one(
     host: &Path,
     file_name: &str,
     hook: &HookState,
-    hook_file: &str,
 ) -> Option<ServiceAudit> {
     let script_path = host.display().to_string();
     let mut svc = ServiceAudit {
@@ -478,21 +483,15 @@ fn audit_one(
     if svc.jailed {
         match hook {
             HookState::Installed { .. } => {}
-            HookState::NotSourced => svc.push(
+            HookState::NotSourced { detail, fix } => svc.push(
                 Severity::Error,
-                "jailed, but the svcj-tools hook is not sourced by rc.subr".into(),
-                format!(
-                    "add `. {hook_file}` to /etc/local.rc.subr (or to /etc/rc.conf \
-                     where rc.subr has no local.rc.subr)"
-                ),
+                format!("jailed, but the svcj-tools hook is not loaded: {detail}"),
+                fix.clone(),
             ),
-            HookState::Missing { .. } => svc.push(
+            HookState::Missing { detail, fix } => svc.push(
                 Severity::Error,
-                format!("jailed, but the svcj-tools hook {hook_file} is missing"),
-                format!(
-                    "install svcj-tools (pkg install svcj-tools) and add `. {hook_file}` \
-                     to /etc/local.rc.subr"
-                ),
+                format!("jailed, but the svcj-tools hook is missing: {detail}"),
+                fix.clone(),
             ),
         }
         if HOST_ONLY_SERVICES.contains(&name.as_str()) {
@@ -532,11 +531,19 @@ fn truncate(s: &str, w: usize) -> String {
 }
 
 /// Word-wrap `text` to `WIDTH` columns: `first` prefixes the first line,
-/// `indent` the others.
+/// `indent` the others.  A line break in `text` starts a new line (so a
+/// shell line to copy, such as preflight's fixes give, stays whole).
 fn wrap(out: &mut String, first: &str, indent: &str, text: &str) {
+    for (n, para) in text.split('\n').enumerate() {
+        let lead = if n == 0 { first } else { indent };
+        wrap_para(out, lead, indent, para);
+    }
+}
+
+fn wrap_para(out: &mut String, first: &str, indent: &str, text: &str) {
     let mut line = first.to_string();
     let mut empty = first.trim().is_empty();
-    for word in text.split(' ') {
+    for word in text.split_whitespace() {
         let len = line.chars().count();
         if !empty && len + 1 + word.chars().count() > WIDTH {
             out.push_str(line.trim_end());
@@ -606,16 +613,9 @@ impl AuditReport {
         }
         out.push('\n');
         let hook = match &self.hook {
-            HookState::Installed { from } => {
-                format!("hook: installed ({} sourced by {from})", self.hook_file)
-            }
-            HookState::NotSourced => format!(
-                "hook: not sourced: add `. {}` to /etc/local.rc.subr",
-                self.hook_file
-            ),
-            HookState::Missing { .. } => {
-                format!("hook: missing: {} does not exist", self.hook_file)
-            }
+            HookState::Installed { detail } => format!("hook: installed; {detail}"),
+            HookState::NotSourced { detail, .. } => format!("hook: NOT LOADED; {detail}"),
+            HookState::Missing { detail, .. } => format!("hook: MISSING; {detail}"),
         };
         wrap(&mut out, "", "  ", &hook);
         let enabled = self
