@@ -217,6 +217,14 @@ impl Linux {
             })?;
             fds.push((ns, f, flag));
         }
+        // Entering a mount namespace resets the root directory to that
+        // namespace's root, escaping any chroot the jail was made in: keep
+        // the jail's own root (its reaper's) to return to it afterwards.
+        let root_path = format!("/proc/{}/root", entry.reaper);
+        let root = File::open(&root_path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+            _ => Error::os(format!("opening {root_path}"), e),
+        })?;
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
@@ -227,6 +235,17 @@ impl Linux {
             })?;
         }
         drop(fds);
+        // SAFETY: fchdir on a directory fd we own, then chroot(".") with a
+        // valid NUL-terminated path.
+        if unsafe { libc::fchdir(root.as_raw_fd()) } != 0
+            || unsafe { libc::chroot(c".".as_ptr()) } != 0
+        {
+            return Err(Error::os(
+                format!("entering the root directory of {}", jail.name),
+                std::io::Error::last_os_error(),
+            ));
+        }
+        drop(root);
         let dropped = caps::dropped(&entry.params);
         // SAFETY: single-threaded process; the child only sets itself up
         // and execs or exits.

@@ -46,6 +46,10 @@ _en_bind_ro()
 	mount --bind "$1" "$2" && mount -o remount,bind,ro "$2"
 }
 
+# The root is a mount point of its own, so that "/" in the chroot is one
+# (svcj-exec changes the propagation of "/", which needs a mount).
+mount --bind "$_en_root" "$_en_root" || _en_die "cannot bind the root on itself"
+
 # /usr: the host's, read-only; FreeBSD commands layered on /usr/bin and
 # /usr/sbin (also /bin and /sbin: they are symlinks into /usr).
 _en_bind_ro /usr "$_en_root/usr" || _en_die "cannot bind /usr"
