@@ -7,6 +7,7 @@
 //! one backend per OS.  The binaries in `src/bin/` only parse arguments,
 //! call into here and map errors to exit codes.
 
+pub mod check;
 pub mod error;
 pub mod kill;
 pub mod name;
