@@ -5,6 +5,8 @@
 //! and serialises it for `--json`; the binary only parses arguments,
 //! prints and exits.  Nothing here creates or changes a jail.
 
+pub mod audit;
+pub mod lint;
 pub mod options;
 pub mod preflight;
 pub mod status;
