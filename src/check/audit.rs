@@ -443,7 +443,8 @@ fn audit_one(
                 svc.push(
                     sev,
                     format!(
-                        "unknown service jail option: {w}{}",
+                        "unknown service jail option: {}{}",
+                        options::printable(w),
                         from(&svc.options_from)
                     ),
                     format!(
