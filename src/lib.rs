@@ -8,6 +8,7 @@
 //! call into here and map errors to exit codes.
 
 pub mod error;
+pub mod kill;
 pub mod name;
 pub mod options;
 pub mod platform;

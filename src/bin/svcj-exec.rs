@@ -1,1 +1,164 @@
-fn main() {}
+//! `svcj-exec`: create a service jail and run a command in it, or run a
+//! command in an existing one.
+//!
+//! Thin by design: parse the command line, call the library, print
+//! `svcj-exec: <error>` and exit with the error's sysexits code — or with
+//! the command's own status when it ran.
+
+use clap::Parser;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use svcj::name::{JailRef, ServiceName};
+use svcj::platform::{self, RunSpec};
+use svcj::{options, Error};
+
+/// Run a command in a FreeBSD service jail (Linux: namespaces).
+#[derive(Parser, Debug)]
+#[command(
+    name = "svcj-exec",
+    version,
+    override_usage = "svcj-exec [-nqv] [-o OPTIONS]... [-a ADDRS]... [-l LOGFILE] NAME -- COMMAND [ARG]...\n       \
+                      svcj-exec [-qv] -j JAIL -- COMMAND [ARG]..."
+)]
+struct Cli {
+    /// Print the jail name and the `jail -c` parameters; create nothing
+    #[arg(short = 'n', long = "dry-run", conflicts_with = "join")]
+    dry_run: bool,
+
+    /// Service jail options (rc.conf words such as `net_basic`; repeatable)
+    #[arg(
+        short = 'o',
+        long = "options",
+        value_name = "OPTIONS",
+        conflicts_with = "join"
+    )]
+    options: Vec<String>,
+
+    /// Addresses the jail may use, space separated (repeatable)
+    #[arg(
+        short = 'a',
+        long = "addrs",
+        value_name = "ADDRS",
+        conflicts_with = "join"
+    )]
+    addrs: Vec<String>,
+
+    /// Append the command's stdout and stderr to this file
+    #[arg(
+        short = 'l',
+        long = "console-log",
+        value_name = "LOGFILE",
+        conflicts_with = "join"
+    )]
+    console_log: Option<PathBuf>,
+
+    /// Run the command inside the existing jail JAIL (name or JID)
+    #[arg(
+        short = 'j',
+        long = "join",
+        value_name = "JAIL",
+        conflicts_with = "name"
+    )]
+    join: Option<String>,
+
+    /// No warnings
+    #[arg(short = 'q', long = "quiet")]
+    quiet: bool,
+
+    /// More logging (repeatable)
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    /// Service name (the jail is svcj-NAME)
+    #[arg(value_name = "NAME", required_unless_present = "join")]
+    name: Option<String>,
+
+    /// The command to run and its arguments (after `--`)
+    #[arg(
+        value_name = "COMMAND",
+        last = true,
+        required_unless_present = "dry_run",
+        allow_hyphen_values = true
+    )]
+    command: Vec<OsString>,
+}
+
+fn warn(quiet: bool, msg: &str) {
+    if !quiet {
+        eprintln!("svcj-exec: warning: {msg}");
+    }
+}
+
+fn run(cli: Cli) -> Result<i32, Error> {
+    let spec = RunSpec {
+        argv: cli.command.clone(),
+        console_log: cli.console_log.clone(),
+    };
+    if let Some(j) = &cli.join {
+        let jref = JailRef::parse(j, false)?;
+        let p = platform::native();
+        let Some(info) = p.lookup(&jref)? else {
+            return Err(Error::NoSuchJail(jref.to_string()));
+        };
+        return p.join_and_run(&info, &spec);
+    }
+
+    let raw_name = cli.name.as_deref().unwrap_or_default();
+    let service = ServiceName::new(raw_name)?;
+    let parsed = options::parse(&cli.options.join(" "), &cli.addrs.join(" "))?;
+    if !cli.quiet {
+        for m in parsed.unknown_messages(service.as_str()) {
+            eprintln!("{m}");
+        }
+    }
+    for a in &parsed.unused_addrs {
+        let fam = if a.is_ipv4() { "IPv4" } else { "IPv6" };
+        warn(
+            cli.quiet,
+            &format!("address {a} has no effect: no option grants {fam} (add netv4, netv6, net_basic or net_all)"),
+        );
+    }
+    if cfg!(target_os = "linux") {
+        for g in platform::linux_gaps(&parsed.params) {
+            warn(cli.quiet, &g);
+        }
+    }
+    if cli.dry_run {
+        println!("name={}", service.jail_name());
+        println!("{}", parsed.params.jail_words().join(" "));
+        return Ok(0);
+    }
+    platform::native().create_and_run(&service.jail_name(), &parsed.params, &spec)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+                _ => svcj::sysexits::EX_USAGE,
+            };
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    env_logger::Builder::new()
+        .parse_filters(level)
+        .format_timestamp(None)
+        .init();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("svcj-exec: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

@@ -1,1 +1,152 @@
-fn main() {}
+//! `svcj-kill`: end everything in a service jail and remove it, bounded in
+//! time, with a report.
+//!
+//! Thin by design: parse the command line, call [`svcj::kill`], print the
+//! summary or `svcj-kill: <error>`, exit with a sysexits code.
+
+use clap::Parser;
+use std::ffi::OsString;
+use std::process::ExitCode;
+use std::time::Duration;
+use svcj::kill::{self, Plan, StopOutcome};
+use svcj::name::JailRef;
+use svcj::platform::{self, RunSpec};
+use svcj::sysexits::{EX_DATAERR, EX_USAGE};
+
+/// End every process of a service jail and remove the jail.
+#[derive(Parser, Debug)]
+#[command(
+    name = "svcj-kill",
+    version,
+    override_usage = "svcj-kill [-fqv] [-t SECONDS] JAIL [-- STOPCMD [ARG]...]"
+)]
+struct Cli {
+    /// Accept a jail name that does not start with svcj-
+    #[arg(short = 'f', long = "force")]
+    force: bool,
+
+    /// Print neither the report nor the note about a missing jail
+    #[arg(short = 'q', long = "quiet")]
+    quiet: bool,
+
+    /// How long to wait for STOPCMD, then for processes after SIGTERM (default 10)
+    #[arg(short = 't', long = "timeout", value_name = "SECONDS")]
+    timeout: Option<String>,
+
+    /// More logging (repeatable)
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    /// The jail: a name such as svcj-foo, or a JID
+    #[arg(value_name = "JAIL")]
+    jail: String,
+
+    /// A stop command to run inside the jail first (after `--`)
+    #[arg(value_name = "STOPCMD", last = true, allow_hyphen_values = true)]
+    stopcmd: Vec<OsString>,
+}
+
+/// Parse a timeout in seconds (fractions allowed).
+fn parse_timeout(s: &str) -> Option<Duration> {
+    let v: f64 = s.trim().parse().ok()?;
+    if !v.is_finite() || !(0.0..=86_400.0).contains(&v) {
+        return None;
+    }
+    Some(Duration::from_secs_f64(v))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+                _ => EX_USAGE,
+            };
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    env_logger::Builder::new()
+        .parse_filters(level)
+        .format_timestamp(None)
+        .init();
+
+    let timeout = match cli.timeout.as_deref().map(parse_timeout) {
+        None => Duration::from_secs(10),
+        Some(Some(t)) => t,
+        Some(None) => {
+            eprintln!(
+                "svcj-kill: invalid timeout {:?}: give seconds between 0 and 86400, e.g. 10 or 0.5",
+                cli.timeout.unwrap_or_default()
+            );
+            return ExitCode::from(EX_DATAERR as u8);
+        }
+    };
+    let fail = |e: svcj::Error| {
+        eprintln!("svcj-kill: {e}");
+        ExitCode::from(e.exit_code() as u8)
+    };
+    let jail = match JailRef::parse(&cli.jail, true) {
+        Ok(j) => j,
+        Err(e) => return fail(e),
+    };
+    let plan = Plan {
+        timeout,
+        stop: (!cli.stopcmd.is_empty()).then(|| RunSpec {
+            argv: cli.stopcmd.clone(),
+            console_log: None,
+        }),
+        force: cli.force,
+    };
+    match kill::kill(platform::native().as_ref(), &jail, &plan) {
+        Ok(None) => {
+            if !cli.quiet {
+                eprintln!("svcj-kill: {jail}: no such jail, nothing to do");
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Some(r)) => {
+            match &r.stop {
+                Some(StopOutcome::TimedOut) if !cli.quiet => eprintln!(
+                    "svcj-kill: warning: {}: the stop command ran longer than {:?} and was killed",
+                    r.name, timeout
+                ),
+                Some(StopOutcome::Failed(m)) if !cli.quiet => eprintln!(
+                    "svcj-kill: warning: {}: the stop command could not run: {m}",
+                    r.name
+                ),
+                Some(StopOutcome::Exited(c)) if *c != 0 => {
+                    log::info!("{}: the stop command exited with status {c}", r.name)
+                }
+                _ => {}
+            }
+            if !cli.quiet {
+                println!("{}", r.summary());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("10"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_timeout("0.5"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("0"), Some(Duration::ZERO));
+        for bad in ["", "-1", "nan", "inf", "1e9", "10s"] {
+            assert_eq!(parse_timeout(bad), None, "{bad}");
+        }
+    }
+}

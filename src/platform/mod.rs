@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 use crate::name::{JailName, JailRef};
 use crate::options::JailParams;
 use serde::Serialize;
-use std::ffi::OsString;
-use std::path::PathBuf;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 #[cfg(target_os = "freebsd")]
 pub mod freebsd;
@@ -147,6 +148,20 @@ pub trait Platform {
     /// Run `cmd` inside the existing jail and wait for it.
     fn join_and_run(&self, jail: &JailInfo, cmd: &RunSpec) -> Result<i32>;
 
+    /// Like [`Platform::join_and_run`], but kill the command (only the
+    /// process started, not what it left in the jail) when it runs longer
+    /// than `timeout`; `Ok(None)` then.  Used for `svcj-kill`'s stop
+    /// command.  The default is *not* bounded: backends override it.
+    fn join_and_run_bounded(
+        &self,
+        jail: &JailInfo,
+        cmd: &RunSpec,
+        timeout: Duration,
+    ) -> Result<Option<i32>> {
+        let _ = timeout;
+        self.join_and_run(jail, cmd).map(Some)
+    }
+
     /// PIDs (as seen by the caller) of every process in the jail.
     fn members(&self, jail: &JailInfo) -> Result<Vec<i32>>;
 
@@ -157,6 +172,101 @@ pub trait Platform {
     /// Linux: SIGKILL to the namespace's PID 1 and drop the registry entry).
     /// Removing a jail that is already gone is not an error.
     fn remove(&self, jail: &JailInfo) -> Result<()>;
+}
+
+/// Resolve a command the way execvp(3) would: a name with a `/` is taken
+/// as a path, anything else is looked up in `PATH` (FreeBSD's default path
+/// when `PATH` is unset).  Done before anything is created, so that a typo
+/// leaves nothing behind.
+pub fn resolve_command(prog: &OsStr) -> Result<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let shown = prog.to_string_lossy().into_owned();
+    if prog.is_empty() {
+        return Err(Error::CommandNotFound("(empty command name)".into()));
+    }
+    if prog.as_bytes().contains(&b'/') {
+        let p = PathBuf::from(prog);
+        return match check_executable(&p) {
+            Exec::Yes => Ok(p),
+            Exec::NotExecutable => Err(Error::CommandNotExecutable(shown)),
+            Exec::Missing => Err(Error::CommandNotFound(shown)),
+        };
+    }
+    let path = std::env::var_os("PATH")
+        .unwrap_or_else(|| "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin".into());
+    let mut seen_not_exec = false;
+    for dir in std::env::split_paths(&path) {
+        if dir.as_os_str().is_empty() {
+            continue;
+        }
+        let p = dir.join(prog);
+        match check_executable(&p) {
+            Exec::Yes => return Ok(p),
+            Exec::NotExecutable => seen_not_exec = true,
+            Exec::Missing => {}
+        }
+    }
+    if seen_not_exec {
+        Err(Error::CommandNotExecutable(shown))
+    } else {
+        Err(Error::CommandNotFound(shown))
+    }
+}
+
+enum Exec {
+    Yes,
+    NotExecutable,
+    Missing,
+}
+
+fn check_executable(p: &Path) -> Exec {
+    match std::fs::metadata(p) {
+        Err(_) => Exec::Missing,
+        Ok(m) if !m.is_file() => Exec::NotExecutable,
+        Ok(_) => match nix::unistd::access(p, nix::unistd::AccessFlags::X_OK) {
+            Ok(()) => Exec::Yes,
+            Err(_) => Exec::NotExecutable,
+        },
+    }
+}
+
+/// Where the Linux namespace backend cannot honour a parameter set
+/// exactly: one line per gap, for `svcj-exec`'s warnings, `svcj-check`
+/// and the man page.  Pure, so every OS can report it.  Gaps that hold
+/// for every jail (other socket families stay usable, an unprivileged
+/// `mlock` up to `RLIMIT_MEMLOCK` stays possible) are documented in the
+/// Linux backend's module docs and not repeated per run.
+pub fn linux_gaps(p: &JailParams) -> Vec<String> {
+    use crate::options::{Allow, JailSys};
+    let mut gaps = Vec::new();
+    if !p.ip4_addrs.is_empty() || !p.ip6_addrs.is_empty() {
+        gaps.push(
+            "addresses are not enforced on Linux: the jail shares the host's network \
+             and may use every host address, not only the ones given"
+                .to_string(),
+        );
+    }
+    let v4 = p.ip4 != JailSys::Disable;
+    let v6 = p.ip6 != JailSys::Disable;
+    if v4 != v6 {
+        let (on, off) = if v4 {
+            ("IPv4", "IPv6")
+        } else {
+            ("IPv6", "IPv4")
+        };
+        gaps.push(format!(
+            "Linux cannot grant {on} without {off}: the jail gets both families"
+        ));
+    }
+    if p.allows(Allow::Vmm) {
+        gaps.push("allow.vmm has no Linux equivalent: /dev/kvm access is not changed".into());
+    }
+    if p.allows(Allow::Nfsd) {
+        gaps.push(
+            "allow.nfsd and enforce_statfs have no Linux equivalent: nothing is changed".into(),
+        );
+    }
+    gaps
 }
 
 /// The backend of the running OS.

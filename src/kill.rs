@@ -1,0 +1,256 @@
+//! Bounded teardown of a service jail (`svcj-kill`).
+//!
+//! `jail -r` semantics — SIGTERM to every member, wait, then remove the
+//! jail (which kills what is left) — with two additions the rc.subr shims
+//! need: a stop command run inside first, and a hard bound.  Every wait is
+//! against a deadline, and the final step does not depend on anyone's
+//! cooperation: removal is jail_remove(2) on FreeBSD and SIGKILL to the
+//! namespace's PID 1 on Linux, both of which the kernel carries out for
+//! every process, including ones that fork while being killed.
+//!
+//! The logic is generic over [`Platform`] so that it is unit-tested with
+//! the recording fake; the backends only list members, signal and remove.
+
+use crate::error::{Error, Result};
+use crate::name::{JailRef, JAIL_PREFIX};
+use crate::platform::{JailInfo, Platform, RunSpec};
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+/// What to do.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// How long the stop command may run, and then how long members may
+    /// take to exit after SIGTERM (two separate budgets, like rc.subr's
+    /// stop method followed by `jail -r` with `stop.timeout`).
+    pub timeout: Duration,
+    /// A command to run inside the jail first (the service's stop method).
+    pub stop: Option<RunSpec>,
+    /// Accept jails whose name lacks the `svcj-` prefix.
+    pub force: bool,
+}
+
+/// How the stop command ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopOutcome {
+    /// It exited with this status (128+N for a signal).
+    Exited(i32),
+    /// It overran the timeout and was killed.
+    TimedOut,
+    /// It could not be run; the message says why.
+    Failed(String),
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The jail's name.
+    pub name: String,
+    /// Its JID.
+    pub jid: i32,
+    /// The stop command's outcome, if one was given.
+    pub stop: Option<StopOutcome>,
+    /// Members that exited after SIGTERM, within the timeout.
+    pub ended_on_term: usize,
+    /// Members still present at the deadline, killed by the removal.
+    pub killed: usize,
+}
+
+impl Report {
+    /// The one-line summary `svcj-foo: N ended on SIGTERM, M killed`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} ended on SIGTERM, {} killed",
+            self.name, self.ended_on_term, self.killed
+        )
+    }
+}
+
+/// Refuse a jail without the service-jail prefix unless forced.
+pub fn check_prefix(name: &str, force: bool) -> Result<()> {
+    if force || name.starts_with(JAIL_PREFIX) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{name}: not a service jail (the name does not start with {JAIL_PREFIX:?}); \
+         use -f to remove it anyway"
+    )))
+}
+
+/// Sleep a little, more as time goes on, never past `deadline`.
+fn pause(step: &mut Duration, deadline: Instant) {
+    let left = deadline.saturating_duration_since(Instant::now());
+    std::thread::sleep((*step).min(left));
+    *step = (*step * 2).min(Duration::from_millis(20));
+}
+
+/// Tear down `jail`.  `Ok(None)` when there is no such jail.
+pub fn kill(p: &dyn Platform, jail: &JailRef, plan: &Plan) -> Result<Option<Report>> {
+    if let JailRef::Name(n) = jail {
+        check_prefix(n.as_str(), plan.force)?;
+    }
+    if !p.privileged() {
+        return Err(Error::NotRoot(format!("removing {jail}")));
+    }
+    let Some(info) = p.lookup(jail)? else {
+        return Ok(None);
+    };
+    // A JID may name any jail: apply the same rule to its name.
+    check_prefix(&info.name, plan.force)?;
+    let stop = plan.stop.as_ref().map(|cmd| run_stop(p, &info, cmd, plan));
+    let (ended_on_term, killed) = terminate(p, &info, plan.timeout)?;
+    p.remove(&info)?;
+    Ok(Some(Report {
+        name: info.name,
+        jid: info.jid,
+        stop,
+        ended_on_term,
+        killed,
+    }))
+}
+
+fn run_stop(p: &dyn Platform, info: &JailInfo, cmd: &RunSpec, plan: &Plan) -> StopOutcome {
+    match p.join_and_run_bounded(info, cmd, plan.timeout) {
+        Ok(Some(code)) => StopOutcome::Exited(code),
+        Ok(None) => StopOutcome::TimedOut,
+        // The stop command may well have ended the jail already.
+        Err(Error::NoSuchJail(_)) => StopOutcome::Exited(0),
+        Err(e) => StopOutcome::Failed(e.to_string()),
+    }
+}
+
+/// SIGTERM to every member (also to members that appear while we wait),
+/// wait up to `timeout`; returns (ended on SIGTERM, still present).
+fn terminate(p: &dyn Platform, info: &JailInfo, timeout: Duration) -> Result<(usize, usize)> {
+    let deadline = Instant::now() + timeout;
+    let mut signalled: BTreeSet<i32> = BTreeSet::new();
+    let mut step = Duration::from_millis(1);
+    loop {
+        let now: BTreeSet<i32> = p.members(info)?.into_iter().collect();
+        for pid in now.difference(&signalled.clone()) {
+            p.signal(*pid, libc::SIGTERM)?;
+            signalled.insert(*pid);
+        }
+        let present: BTreeSet<i32> = p.members(info)?.into_iter().collect();
+        if present.is_empty() || Instant::now() >= deadline {
+            let gone = signalled.difference(&present).count();
+            return Ok((gone, present.len()));
+        }
+        pause(&mut step, deadline);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::fake::{Call, Fake};
+    use std::ffi::OsString;
+
+    fn plan(ms: u64) -> Plan {
+        Plan {
+            timeout: Duration::from_millis(ms),
+            stop: None,
+            force: false,
+        }
+    }
+
+    fn name(s: &str) -> JailRef {
+        JailRef::parse(s, true).unwrap()
+    }
+
+    #[test]
+    fn counts_term_and_kill() {
+        let f = Fake::new();
+        f.add_jail("svcj-a", 3, 2);
+        let r = kill(&f, &name("svcj-a"), &plan(30)).unwrap().unwrap();
+        assert_eq!((r.ended_on_term, r.killed), (3, 2));
+        assert_eq!(r.summary(), "svcj-a: 3 ended on SIGTERM, 2 killed");
+        assert!(f.jail_names().is_empty());
+        assert_eq!(f.calls().last(), Some(&Call::Remove("svcj-a".into())));
+        // Each member got exactly one SIGTERM, nothing else was signalled.
+        let terms = f
+            .calls()
+            .iter()
+            .filter(|c| matches!(c, Call::Signal(_, s) if *s == libc::SIGTERM))
+            .count();
+        assert_eq!(terms, 5);
+    }
+
+    #[test]
+    fn all_cooperative_returns_before_the_timeout() {
+        let f = Fake::new();
+        f.add_jail("svcj-a", 4, 0);
+        let t = Instant::now();
+        let r = kill(&f, &name("svcj-a"), &plan(10_000)).unwrap().unwrap();
+        assert!(t.elapsed() < Duration::from_secs(5));
+        assert_eq!((r.ended_on_term, r.killed), (4, 0));
+    }
+
+    #[test]
+    fn stubborn_members_are_removed_at_the_deadline() {
+        let f = Fake::new();
+        let jid = f.add_jail("svcj-a", 0, 300);
+        let r = kill(&f, &JailRef::Jid(jid), &plan(20)).unwrap().unwrap();
+        assert_eq!((r.ended_on_term, r.killed), (0, 300));
+        assert!(f.jail_names().is_empty());
+    }
+
+    #[test]
+    fn missing_jail_is_none() {
+        let f = Fake::new();
+        assert_eq!(kill(&f, &name("svcj-nope"), &plan(10)).unwrap(), None);
+        assert!(f.calls().is_empty());
+    }
+
+    #[test]
+    fn prefix_is_required_unless_forced() {
+        let f = Fake::new();
+        f.add_jail("www", 1, 0);
+        let e = kill(&f, &name("www"), &plan(10)).unwrap_err();
+        assert_eq!(e.exit_code(), 64);
+        assert!(e.to_string().contains("-f"), "{e}");
+        assert_eq!(f.jail_names(), vec!["www".to_string()]);
+        // The same rule through a JID.
+        let jid = f.lookup(&name("www")).unwrap().unwrap().jid;
+        assert!(kill(&f, &JailRef::Jid(jid), &plan(10)).is_err());
+        let forced = Plan {
+            force: true,
+            ..plan(10)
+        };
+        assert!(kill(&f, &name("www"), &forced).unwrap().is_some());
+        assert!(f.jail_names().is_empty());
+    }
+
+    #[test]
+    fn not_root_is_refused() {
+        let mut f = Fake::new();
+        f.root = false;
+        f.add_jail("svcj-a", 1, 0);
+        assert_eq!(
+            kill(&f, &name("svcj-a"), &plan(10))
+                .unwrap_err()
+                .exit_code(),
+            77
+        );
+        assert_eq!(f.jail_names().len(), 1);
+    }
+
+    #[test]
+    fn stop_command_runs_inside_first() {
+        let f = Fake::new();
+        f.add_jail("svcj-a", 1, 0);
+        let p = Plan {
+            stop: Some(RunSpec {
+                argv: vec![OsString::from("/etc/rc.d/a"), OsString::from("stop")],
+                console_log: None,
+            }),
+            ..plan(10)
+        };
+        let r = kill(&f, &name("svcj-a"), &p).unwrap().unwrap();
+        assert_eq!(r.stop, Some(StopOutcome::Exited(0)));
+        assert_eq!(
+            f.calls()[0],
+            Call::Join("svcj-a".into(), vec!["/etc/rc.d/a".into(), "stop".into()])
+        );
+    }
+}

@@ -1,0 +1,535 @@
+//! Linux backend: a service jail is a set of namespaces held by a PID-1
+//! reaper, found through a registry.
+//!
+//! Mapping of the jail parameters (DESIGN §4):
+//!
+//! * always a new PID namespace (the jail sees only itself; killing its
+//!   PID 1 kills all of it — Linux's jail_remove) and a new mount
+//!   namespace (needed for the jail's own `/proc`); `path=/` → same root;
+//!   `host=inherit` → no UTS namespace;
+//! * no network option (`ip4` and `ip6` disabled) → a new network
+//!   namespace, which has only `lo`, down: no IPv4 or IPv6 at all; any
+//!   network option → the host's network;
+//! * `sysvipc` (inherit) → the host's IPC namespace and `/dev/shm`;
+//!   `sysvipcnew` or neither → a new IPC namespace and a private
+//!   `/dev/shm` (Linux has no "disable": a private, empty instance is the
+//!   closest match);
+//! * `allow.*` → capabilities dropped from every set (module `caps`).
+//!
+//! Known gaps, where Linux cannot match FreeBSD exactly (reported per run
+//! by [`crate::platform::linux_gaps`]): addresses are not enforced (the
+//! host network is shared whole), IPv4 cannot be granted without IPv6 or
+//! the reverse, `allow.vmm`, `allow.nfsd` and `enforce_statfs` have no
+//! equivalent.  Always true: socket families other than IPv4/IPv6 (unix,
+//! netlink, …) stay usable without `allow.socket_af`, and without
+//! `allow.mlock` a process may still lock up to `RLIMIT_MEMLOCK` bytes.
+//!
+//! The JID of a jail is its reaper's PID in the host's PID namespace.
+//! Members are the processes whose `/proc/PID/ns/pid` is the jail's PID
+//! namespace, the reaper excepted (it is the jail's infrastructure, like
+//! the kernel's own bookkeeping on FreeBSD).
+//!
+//! All namespace work happens in a single-threaded process: svcj-exec
+//! starts no threads at all.
+
+mod caps;
+mod reaper;
+pub mod registry;
+
+use super::{JailInfo, NestedLimits, Platform, RunSpec};
+use crate::error::{Error, Result};
+use crate::name::{JailName, JailRef};
+use crate::options::{JailParams, JailSys};
+use nix::sched::CloneFlags;
+use registry::{Entry, Registry};
+use std::ffi::CString;
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use caps::MAPPING as CAPABILITY_MAPPING;
+
+/// How long [`Platform::remove`] waits for the kernel to empty a jail.
+const REMOVE_WAIT: Duration = Duration::from_millis(1000);
+
+/// The Linux backend.
+#[derive(Debug, Clone)]
+pub struct Linux {
+    registry: Registry,
+}
+
+impl Linux {
+    /// Configure from the environment (`SVCJ_RUNDIR`).
+    pub fn from_env() -> Self {
+        let dir = std::env::var_os("SVCJ_RUNDIR")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(registry::DEFAULT_RUNDIR));
+        Linux::with_rundir(dir)
+    }
+
+    /// A backend whose registry lives in `dir`.
+    pub fn with_rundir(dir: PathBuf) -> Self {
+        Linux {
+            registry: Registry::new(dir),
+        }
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    fn info(e: Entry) -> JailInfo {
+        JailInfo {
+            jid: e.reaper,
+            name: e.name,
+            params: e.params,
+        }
+    }
+
+    /// The live registry entry behind `jail`, if it is still the same jail.
+    fn entry_of(&self, jail: &JailInfo) -> Option<Entry> {
+        self.registry
+            .load(&jail.name)
+            .filter(|e| e.reaper == jail.jid)
+    }
+}
+
+fn cstrings(argv: &[std::ffi::OsString]) -> Result<Vec<CString>> {
+    argv.iter()
+        .map(|a| {
+            CString::new(a.as_bytes()).map_err(|_| {
+                Error::Usage(format!(
+                    "argument {:?} contains a NUL byte",
+                    a.to_string_lossy()
+                ))
+            })
+        })
+        .collect()
+}
+
+fn open_log(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o644)
+        .custom_flags(libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|source| Error::CantCreate {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd)> {
+    nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| Error::os("pipe", e))
+}
+
+/// Prepare the command: resolved path and argv (argv[0] as given).
+fn prepare(cmd: &RunSpec) -> Result<(CString, Vec<CString>)> {
+    let Some(prog) = cmd.argv.first() else {
+        return Err(Error::Usage("no command given".into()));
+    };
+    let path = super::resolve_command(prog)?;
+    let cpath = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| Error::Usage(format!("command {:?} contains a NUL byte", path)))?;
+    Ok((cpath, cstrings(&cmd.argv)?))
+}
+
+fn ns_inode(path: &str) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.ino())
+}
+
+/// Wait for `pid` (our child); with a deadline, kill it when it passes.
+fn wait_child(pid: libc::pid_t, deadline: Option<Instant>) -> Result<Option<i32>> {
+    let mut st: libc::c_int = 0;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let flags = if deadline.is_some() { libc::WNOHANG } else { 0 };
+        // SAFETY: waitpid on our own child, writing into `st`.
+        let r = unsafe { libc::waitpid(pid, &mut st, flags) };
+        if r == pid {
+            return Ok(Some(reaper::decode(st)));
+        }
+        if r < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(Error::os("waitpid", e));
+        }
+        if let Some(d) = deadline {
+            if Instant::now() >= d {
+                // SAFETY: killing our own child and reaping it.
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                    libc::waitpid(pid, &mut st, 0);
+                }
+                return Ok(None);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Linux {
+    fn join(
+        &self,
+        jail: &JailInfo,
+        cmd: &RunSpec,
+        timeout: Option<Duration>,
+    ) -> Result<Option<i32>> {
+        if !self.privileged() {
+            return Err(Error::NotRoot(format!("joining {}", jail.name)));
+        }
+        let (path, argv) = prepare(cmd)?;
+        let cwd = std::env::current_dir().map_err(|e| Error::os("getcwd", e))?;
+        let cwd = CString::new(cwd.as_os_str().as_bytes())
+            .map_err(|_| Error::Usage("the current directory contains a NUL byte".into()))?;
+        let Some(entry) = self.entry_of(jail) else {
+            return Err(Error::NoSuchJail(jail.name.clone()));
+        };
+        let log = cmd.console_log.as_deref().map(open_log).transpose()?;
+        // Open every namespace first (mnt last: entering it changes what
+        // /proc shows), then enter them.
+        let mut fds = Vec::new();
+        for (ns, flag) in [
+            ("ipc", CloneFlags::CLONE_NEWIPC),
+            ("net", CloneFlags::CLONE_NEWNET),
+            ("pid", CloneFlags::CLONE_NEWPID),
+            ("mnt", CloneFlags::CLONE_NEWNS),
+        ] {
+            let theirs = format!("/proc/{}/ns/{ns}", entry.reaper);
+            if ns_inode(&theirs).is_some()
+                && ns_inode(&theirs) == ns_inode(&format!("/proc/self/ns/{ns}"))
+            {
+                continue;
+            }
+            let f = File::open(&theirs).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+                _ => Error::os(format!("opening {theirs}"), e),
+            })?;
+            fds.push((ns, f, flag));
+        }
+        // The reaper may have been replaced between lookup and open.
+        if !registry::is_live(&entry) {
+            return Err(Error::NoSuchJail(jail.name.clone()));
+        }
+        for (ns, f, flag) in &fds {
+            nix::sched::setns(f, *flag).map_err(|e| {
+                Error::os(format!("entering the {ns} namespace of {}", jail.name), e)
+            })?;
+        }
+        drop(fds);
+        let dropped = caps::dropped(&entry.params);
+        // SAFETY: single-threaded process; the child only sets itself up
+        // and execs or exits.
+        let pid = unsafe { libc::fork() };
+        if pid < 0 {
+            let e = std::io::Error::last_os_error();
+            // ENOMEM: the namespace's PID 1 is gone (the jail is dying).
+            return Err(if e.raw_os_error() == Some(libc::ENOMEM) {
+                Error::NoSuchJail(jail.name.clone())
+            } else {
+                Error::os("fork", e)
+            });
+        }
+        if pid == 0 {
+            // SAFETY: chdir with a valid NUL-terminated path.
+            if unsafe { libc::chdir(cwd.as_ptr()) } != 0 {
+                reaper::child_error(&format!(
+                    "chdir {} inside {}: {}",
+                    cwd.to_string_lossy(),
+                    jail.name,
+                    std::io::Error::last_os_error()
+                ));
+            }
+            if let Err(e) = caps::drop_caps(&dropped) {
+                reaper::child_error(&format!("dropping capabilities: {e}"));
+            }
+            if let Some(f) = &log {
+                reaper::redirect_output(f.as_raw_fd());
+            }
+            reaper::exec(&path, &argv);
+        }
+        drop(log);
+        wait_child(pid, timeout.map(|t| Instant::now() + t))
+    }
+}
+
+impl Platform for Linux {
+    fn name(&self) -> &'static str {
+        "linux"
+    }
+
+    fn privileged(&self) -> bool {
+        nix::unistd::geteuid().is_root()
+    }
+
+    fn nested_limits(&self) -> Result<NestedLimits> {
+        // Linux has no nested jails: only the test override can say
+        // "jailed".
+        Ok(NestedLimits::from_env_override()?.unwrap_or(NestedLimits {
+            jailed: false,
+            children_max: i64::from(i32::MAX),
+            children_cur: 0,
+        }))
+    }
+
+    fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>> {
+        Ok(match jail {
+            JailRef::Name(n) => self.registry.load(n.as_str()).map(Self::info),
+            JailRef::Jid(j) => self
+                .registry
+                .list()
+                .into_iter()
+                .find(|e| e.reaper == *j)
+                .map(Self::info),
+        })
+    }
+
+    fn list(&self) -> Result<Vec<JailInfo>> {
+        Ok(self.registry.list().into_iter().map(Self::info).collect())
+    }
+
+    fn create_and_run(&self, name: &JailName, params: &JailParams, cmd: &RunSpec) -> Result<i32> {
+        // Everything that can be refused is checked before anything exists.
+        if !self.privileged() {
+            return Err(Error::NotRoot(format!("creating {name}")));
+        }
+        self.nested_limits()?.check()?;
+        let (path, argv) = prepare(cmd)?;
+        self.registry.ensure_dir()?;
+        let lock = self.registry.lock(name.as_str())?;
+        if self.registry.load(name.as_str()).is_some() {
+            return Err(Error::JailExists(name.to_string()));
+        }
+        let log = cmd.console_log.as_deref().map(open_log).transpose()?;
+
+        let (status_r, status_w) = pipe()?;
+        let (go_r, go_w) = pipe()?;
+        let mut flags = CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS;
+        if params.sysvipc != JailSys::Inherit {
+            flags |= CloneFlags::CLONE_NEWIPC;
+        }
+        if !params.has_network() {
+            flags |= CloneFlags::CLONE_NEWNET;
+        }
+        // From here on this process itself lives in the new mount, IPC and
+        // network namespaces; its children land in the new PID namespace.
+        nix::sched::unshare(flags).map_err(|e| Error::os("unshare", e))?;
+
+        // SAFETY: single-threaded process (svcj-exec starts no threads);
+        // the child runs the reaper and only ever leaves through _exit.
+        let pid = unsafe { libc::fork() };
+        if pid < 0 {
+            return Err(Error::os("fork", std::io::Error::last_os_error()));
+        }
+        if pid == 0 {
+            reaper::run(reaper::Args {
+                status_w: status_w.as_raw_fd(),
+                go_r: go_r.as_raw_fd(),
+                close: vec![lock.raw_fd(), status_r.as_raw_fd(), go_w.as_raw_fd()],
+                log: log.as_ref().map(|f| f.as_raw_fd()),
+                path,
+                argv,
+                params,
+                registry: &self.registry,
+                name: name.as_str(),
+            });
+        }
+        drop(status_w);
+        drop(go_r);
+        drop(log);
+        let kill_reaper = || {
+            // SAFETY: killing and reaping our own child.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, std::ptr::null_mut(), 0);
+            }
+        };
+        // Register before the command can run: the reaper waits for "go".
+        let Some(id) = registry::proc_id(Path::new("/proc"), pid) else {
+            kill_reaper();
+            return Err(Error::Unavailable(format!(
+                "the reaper of {name} died during setup"
+            )));
+        };
+        let entry = Entry {
+            name: name.to_string(),
+            reaper: pid,
+            pidns: id.pidns,
+            starttime: id.starttime,
+            params: params.clone(),
+        };
+        if let Err(e) = self.registry.write(&entry) {
+            kill_reaper();
+            return Err(e);
+        }
+        lock.release();
+        log::debug!("{name}: reaper {pid}, pidns {}", id.pidns);
+        let mut go_w = File::from(go_w);
+        let _ = std::io::Write::write_all(&mut go_w, b"g");
+        drop(go_w);
+
+        let mut msg = Vec::new();
+        let mut status_r = File::from(status_r);
+        let _ = status_r.read_to_end(&mut msg);
+        match msg.first() {
+            Some(b'S') if msg.len() >= 6 => {
+                let code = i32::from_ne_bytes([msg[1], msg[2], msg[3], msg[4]]);
+                if msg[5] != 0 {
+                    // The jail is empty and the reaper is exiting: reap it
+                    // so nothing is left when we return.
+                    // SAFETY: reaping our own child.
+                    unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+                }
+                Ok(code)
+            }
+            Some(b'E') => {
+                // SAFETY: reaping our own child, which exits after 'E'.
+                unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+                self.registry.remove_if(name.as_str(), id.pidns);
+                Err(Error::Unavailable(format!(
+                    "{name}: {}",
+                    String::from_utf8_lossy(&msg[1..])
+                )))
+            }
+            _ => {
+                // The reaper died without a report: the jail was removed
+                // (svcj-kill) while the command ran, which killed it.
+                log::info!("{name}: the jail was removed while the command ran");
+                // SAFETY: reaping our own child.
+                unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+                self.registry.remove_if(name.as_str(), id.pidns);
+                Ok(128 + libc::SIGKILL)
+            }
+        }
+    }
+
+    fn join_and_run(&self, jail: &JailInfo, cmd: &RunSpec) -> Result<i32> {
+        Ok(self.join(jail, cmd, None)?.unwrap_or(128 + libc::SIGKILL))
+    }
+
+    fn join_and_run_bounded(
+        &self,
+        jail: &JailInfo,
+        cmd: &RunSpec,
+        timeout: Duration,
+    ) -> Result<Option<i32>> {
+        self.join(jail, cmd, Some(timeout))
+    }
+
+    fn members(&self, jail: &JailInfo) -> Result<Vec<i32>> {
+        let Some(entry) = self.entry_of(jail) else {
+            return Ok(Vec::new());
+        };
+        Ok(members_of(Path::new("/proc"), entry.pidns, entry.reaper))
+    }
+
+    fn signal(&self, pid: i32, sig: i32) -> Result<()> {
+        // SAFETY: kill(2) with plain integers.
+        if unsafe { libc::kill(pid, sig) } != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::ESRCH) {
+                return Err(Error::os(format!("kill({pid}, {sig})"), e));
+            }
+        }
+        Ok(())
+    }
+
+    fn remove(&self, jail: &JailInfo) -> Result<()> {
+        let Some(entry) = self
+            .registry
+            .read_raw(&jail.name)
+            .filter(|e| e.reaper == jail.jid)
+        else {
+            return Ok(());
+        };
+        if registry::is_live(&entry) {
+            self.signal(entry.reaper, libc::SIGKILL)?;
+        }
+        let deadline = Instant::now() + REMOVE_WAIT;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let reaper_gone = !registry::is_live(&entry);
+            let left = members_of(Path::new("/proc"), entry.pidns, entry.reaper);
+            if reaper_gone && left.is_empty() {
+                break;
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::Unavailable(format!(
+                    "{}: {} process(es) still present {} ms after SIGKILL to the reaper {}",
+                    jail.name,
+                    left.len(),
+                    REMOVE_WAIT.as_millis(),
+                    entry.reaper
+                )));
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(10));
+        }
+        self.registry.remove_if(&jail.name, entry.pidns);
+        Ok(())
+    }
+}
+
+/// PIDs under `proc` whose PID namespace is `pidns`, `except` excluded.
+/// Zombies count until reaped (they still hold their PID).
+fn members_of(proc: &Path, pidns: u64, except: i32) -> Vec<i32> {
+    let Ok(rd) = std::fs::read_dir(proc) else {
+        return Vec::new();
+    };
+    let want = format!("pid:[{pidns}]");
+    let mut out: Vec<i32> = rd
+        .flatten()
+        .filter_map(|d| d.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| pid != except)
+        .filter(|pid| {
+            std::fs::read_link(proc.join(format!("{pid}/ns/pid")))
+                .map(|l| l.as_os_str().as_bytes() == want.as_bytes())
+                .unwrap_or(false)
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_process_is_member_of_own_namespace() {
+        let ino = ns_inode("/proc/self/ns/pid").unwrap();
+        let me = std::process::id() as i32;
+        let m = members_of(Path::new("/proc"), ino, -1);
+        assert!(m.contains(&me));
+        assert!(!members_of(Path::new("/proc"), ino, me).contains(&me));
+        assert!(members_of(Path::new("/proc"), 1, -1).is_empty());
+    }
+
+    #[test]
+    fn nested_limits_default_not_jailed() {
+        if std::env::var_os("SVCJ_SYSCTL_FILE").is_none() {
+            let n = Linux::with_rundir("/nonexistent".into())
+                .nested_limits()
+                .unwrap();
+            assert!(!n.jailed);
+        }
+    }
+
+    #[test]
+    fn lookup_in_missing_registry_is_none() {
+        let l = Linux::with_rundir("/nonexistent/svcj".into());
+        let r = JailRef::parse("svcj-nothere", false).unwrap();
+        assert_eq!(l.lookup(&r).unwrap(), None);
+        assert!(l.list().unwrap().is_empty());
+    }
+}

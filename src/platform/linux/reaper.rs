@@ -1,0 +1,347 @@
+//! The PID-1 reaper of a Linux service jail, and the exec of its command.
+//!
+//! After `svcj-exec` unshared the namespaces and forked, the child is PID 1
+//! of the new PID namespace.  It stays for the life of the jail, because
+//! when PID 1 of a namespace dies the kernel kills every other process in
+//! it (that is how `svcj-kill` removes a jail, and why the kill-everything
+//! guarantee does not depend on any wrapper staying alive).  It:
+//!
+//! 1. waits for the go-ahead (the registry entry is written by then);
+//! 2. makes every mount a slave of the host's (nothing mounted inside
+//!    propagates out), mounts a fresh `/proc` (the new PID namespace hides
+//!    nothing until then) and, unless the jail inherits the host's IPC, a
+//!    private tmpfs on `/dev/shm` (POSIX shared memory lives in the mount
+//!    namespace, not the IPC one);
+//! 3. drops the capabilities the jail is not granted (see `caps`);
+//! 4. forks the command (PID 2) with the caller's stdio (or the console
+//!    log), then lets go of the caller's stdio itself;
+//! 5. loops: reaps every zombie; forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT,
+//!    SIGUSR1 and SIGUSR2 to the command (once the command is gone, to
+//!    every process of the jail) — PID 1 of a namespace would otherwise
+//!    ignore them; reports the command's exit status to `svcj-exec`
+//!    through a pipe; exits when no other process is left in the jail,
+//!    after removing the registry entry.
+//!
+//! Signals are blocked and taken with `sigtimedwait`, so there are no
+//! handlers and no threads; the loop allocates only to list `/proc` while
+//! processes it did not fork (joined ones) are still around.
+
+use super::caps;
+use super::registry::Registry;
+use crate::options::{JailParams, JailSys};
+use std::ffi::CString;
+use std::io::Write;
+use std::os::fd::RawFd;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+/// Everything the reaper needs, prepared before the fork.
+pub(super) struct Args<'a> {
+    /// Write end of the status pipe to `svcj-exec`.
+    pub status_w: RawFd,
+    /// Read end of the go-ahead pipe.
+    pub go_r: RawFd,
+    /// Descriptors of the parent the reaper must not keep (the lock!).
+    pub close: Vec<RawFd>,
+    /// The console log, if any.
+    pub log: Option<RawFd>,
+    /// Resolved command path and argv.
+    pub path: CString,
+    pub argv: Vec<CString>,
+    pub params: &'a JailParams,
+    pub registry: &'a Registry,
+    pub name: &'a str,
+}
+
+/// Signals forwarded to the command.
+const FORWARDED: [i32; 6] = [
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGINT,
+    libc::SIGQUIT,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+];
+
+fn close(fd: RawFd) {
+    // SAFETY: closing a descriptor this process owns and no longer uses.
+    unsafe { libc::close(fd) };
+}
+
+fn write_all(fd: RawFd, buf: &[u8]) {
+    let mut off = 0;
+    while off < buf.len() {
+        // SAFETY: the pointer and length describe the live slice `buf[off..]`.
+        let n = unsafe { libc::write(fd, buf[off..].as_ptr().cast(), buf.len() - off) };
+        if n < 0 {
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return;
+        }
+        off += n as usize;
+    }
+}
+
+fn fail(status_w: RawFd, msg: &str) -> ! {
+    let mut m = Vec::with_capacity(msg.len() + 1);
+    m.push(b'E');
+    m.extend_from_slice(msg.as_bytes());
+    write_all(status_w, &m);
+    // SAFETY: _exit is always safe; we must not run the parent's atexit
+    // handlers or flush its stdio buffers from this forked child.
+    unsafe { libc::_exit(71) }
+}
+
+/// Decode a wait status the way a shell does: the exit code, or 128+N.
+pub fn decode(status: libc::c_int) -> i32 {
+    if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else if libc::WIFSIGNALED(status) {
+        128 + libc::WTERMSIG(status)
+    } else {
+        128
+    }
+}
+
+fn setup(params: &JailParams) -> Result<(), String> {
+    use nix::mount::{mount, MsFlags};
+    // Best effort: a name for ps(1) and top(1).
+    // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes.
+    unsafe { libc::prctl(libc::PR_SET_NAME, c"svcj-reaper".as_ptr(), 0, 0, 0) };
+    mount(
+        None::<&str>,
+        "/",
+        None::<&str>,
+        MsFlags::MS_REC | MsFlags::MS_SLAVE,
+        None::<&str>,
+    )
+    .map_err(|e| format!("making / a slave mount in the jail: {e}"))?;
+    mount(
+        Some("proc"),
+        "/proc",
+        Some("proc"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+        None::<&str>,
+    )
+    .map_err(|e| format!("mounting the jail's /proc: {e}"))?;
+    if params.sysvipc != JailSys::Inherit && Path::new("/dev/shm").is_dir() {
+        mount(
+            Some("tmpfs"),
+            "/dev/shm",
+            Some("tmpfs"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+            Some("mode=1777"),
+        )
+        .map_err(|e| format!("mounting the jail's private /dev/shm: {e}"))?;
+    }
+    caps::drop_caps(&caps::dropped(params)).map_err(|e| format!("dropping capabilities: {e}"))?;
+    Ok(())
+}
+
+/// Exec the command in the current process (the forked service or joined
+/// child).  Only returns by exiting: 126 when the file cannot be executed,
+/// 127 otherwise, with a message on stderr like a shell.
+pub(super) fn exec(path: &CString, argv: &[CString]) -> ! {
+    let err = nix::unistd::execv(path, argv).unwrap_err();
+    let msg = format!(
+        "svcj-exec: {}: {}\n",
+        path.to_string_lossy(),
+        std::io::Error::from(err)
+    );
+    write_all(2, msg.as_bytes());
+    let code = if matches!(err, nix::errno::Errno::EACCES | nix::errno::Errno::ENOEXEC) {
+        126
+    } else {
+        127
+    };
+    // SAFETY: leaving a forked child without running the parent's atexit
+    // handlers.
+    unsafe { libc::_exit(code) }
+}
+
+/// Point stdout and stderr at `fd`.
+pub(super) fn redirect_output(fd: RawFd) {
+    // SAFETY: dup2 onto the standard descriptors of this process.
+    unsafe {
+        libc::dup2(fd, 1);
+        libc::dup2(fd, 2);
+    }
+    if fd > 2 {
+        close(fd);
+    }
+}
+
+fn sigset(sigs: &[i32]) -> libc::sigset_t {
+    // SAFETY: sigemptyset initialises the zeroed set; sigaddset with valid
+    // signal numbers.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for &s in sigs {
+            libc::sigaddset(&mut set, s);
+        }
+        set
+    }
+}
+
+/// Whether the jail holds processes other than the reaper (joined ones
+/// are not our children, so waitpid cannot see them).
+fn others_in_proc() -> bool {
+    let Ok(rd) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    rd.flatten().any(|d| {
+        let n = d.file_name();
+        let n = n.as_encoded_bytes();
+        !n.is_empty() && n.iter().all(u8::is_ascii_digit) && n != b"1"
+    })
+}
+
+/// The reaper.  Never returns.
+pub(super) fn run(a: Args<'_>) -> ! {
+    for fd in &a.close {
+        close(*fd);
+    }
+    let mut go = [0u8; 1];
+    loop {
+        // SAFETY: reading one byte into a live one-byte buffer.
+        let n = unsafe { libc::read(a.go_r, go.as_mut_ptr().cast(), 1) };
+        if n == 1 {
+            break;
+        }
+        if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        // svcj-exec went away before the jail was registered.
+        // SAFETY: leaving the forked child.
+        unsafe { libc::_exit(1) }
+    }
+    close(a.go_r);
+
+    if let Err(msg) = setup(a.params) {
+        fail(a.status_w, &msg);
+    }
+    let pidns = std::fs::metadata("/proc/self/ns/pid")
+        .map(|m| m.ino())
+        .unwrap_or(0);
+
+    let set = sigset(&[
+        libc::SIGCHLD,
+        libc::SIGTERM,
+        libc::SIGHUP,
+        libc::SIGINT,
+        libc::SIGQUIT,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+    ]);
+    // SAFETY: valid sigset pointers; `old` receives the previous mask.
+    let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    unsafe { libc::sigprocmask(libc::SIG_BLOCK, &set, &mut old) };
+
+    // SAFETY: single-threaded process; the child only execs or exits.
+    let main = unsafe { libc::fork() };
+    if main < 0 {
+        let e = std::io::Error::last_os_error();
+        a.registry.remove_if(a.name, pidns);
+        fail(a.status_w, &format!("fork of the command: {e}"));
+    }
+    if main == 0 {
+        // SAFETY: restoring the caller's signal mask for the command.
+        unsafe { libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
+        if let Some(fd) = a.log {
+            redirect_output(fd);
+        }
+        exec(&a.path, &a.argv);
+    }
+
+    // The reaper must not hold the caller's terminal or pipes.
+    if let Some(fd) = a.log {
+        close(fd);
+    }
+    // SAFETY: opening /dev/null and dup2 onto our own standard descriptors.
+    unsafe {
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+        if null >= 0 {
+            for fd in 0..3 {
+                libc::dup2(null, fd);
+            }
+            if null > 2 {
+                libc::close(null);
+            }
+        }
+    }
+
+    let mut main_alive = true;
+    let mut status_w = Some(a.status_w);
+    loop {
+        // Reap everything that is ready.
+        let mut children = true;
+        loop {
+            let mut st: libc::c_int = 0;
+            // SAFETY: waitpid writes the status into `st`.
+            let pid = unsafe { libc::waitpid(-1, &mut st, libc::WNOHANG) };
+            if pid > 0 {
+                if pid == main {
+                    main_alive = false;
+                    let code = decode(st);
+                    let last = !others_in_proc() && {
+                        // Any unreaped child left?
+                        // SAFETY: probing for children without reaping.
+                        let r = unsafe {
+                            let mut s = 0;
+                            libc::waitpid(-1, &mut s, libc::WNOHANG | libc::WNOWAIT)
+                        };
+                        r < 0
+                    };
+                    if last {
+                        a.registry.remove_if(a.name, pidns);
+                    }
+                    if let Some(fd) = status_w.take() {
+                        let mut m = [0u8; 6];
+                        m[0] = b'S';
+                        m[1..5].copy_from_slice(&code.to_ne_bytes());
+                        m[5] = u8::from(last);
+                        write_all(fd, &m);
+                        close(fd);
+                    }
+                    if last {
+                        // SAFETY: leaving the reaper; nothing left to do.
+                        unsafe { libc::_exit(0) }
+                    }
+                }
+                continue;
+            }
+            if pid < 0 {
+                children = false;
+            }
+            break;
+        }
+        if !main_alive && !children && !others_in_proc() {
+            a.registry.remove_if(a.name, pidns);
+            // SAFETY: leaving the reaper; the jail is empty.
+            unsafe { libc::_exit(0) }
+        }
+        let timeout = libc::timespec {
+            tv_sec: if children { 1 } else { 0 },
+            tv_nsec: if children { 0 } else { 50_000_000 },
+        };
+        // SAFETY: valid set and timeout; no siginfo wanted.
+        let sig = unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &timeout) };
+        if FORWARDED.contains(&sig) {
+            let target = if main_alive { main } else { -1 };
+            // SAFETY: sending a signal; kill(-1) reaches every process of
+            // this PID namespace except the reaper itself.
+            unsafe { libc::kill(target, sig) };
+        }
+    }
+}
+
+/// Write an error message for the user to stderr (used by joined children
+/// between fork and exec).
+pub(super) fn child_error(msg: &str) -> ! {
+    let _ = std::io::stderr().write_all(format!("svcj-exec: {msg}\n").as_bytes());
+    // SAFETY: leaving a forked child.
+    unsafe { libc::_exit(71) }
+}
