@@ -217,6 +217,12 @@ impl Linux {
             })?;
             fds.push((ns, f, flag));
         }
+        // Entering a mount namespace resets the root directory to the
+        // namespace's own root: keep the jail's root (the creator's,
+        // possibly a chroot) open to return to it, as nsenter(1) does.
+        let root_path = format!("/proc/{}/root", entry.reaper);
+        let root =
+            File::open(&root_path).map_err(|e| Error::os(format!("opening {root_path}"), e))?;
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
@@ -227,6 +233,11 @@ impl Linux {
             })?;
         }
         drop(fds);
+        nix::unistd::fchdir(&root)
+            .map_err(|e| Error::os(format!("entering the root of {}", jail.name), e))?;
+        nix::unistd::chroot(".")
+            .map_err(|e| Error::os(format!("entering the root of {}", jail.name), e))?;
+        drop(root);
         let dropped = caps::dropped(&entry.params);
         // SAFETY: single-threaded process; the child only sets itself up
         // and execs or exits.
