@@ -1,23 +1,13 @@
 # svcj_start_stop: a service with ${name}_svcj=YES starts inside
 # svcj-NAME (its daemon carries the jail's JID from outside and 0 from
-# inside), status finds it on the host, and stop removes the daemon and
-# the jail.
+# inside, its output goes to the console log), status finds it from the
+# host, restart replaces it in a new jail, and stop removes the daemon and
+# the jail; a second stop says "not running?" and exits 1.
 
+. /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr
-write_rc_script jss <<'RC'
-#!/bin/sh
-# PROVIDE: jss
-. /etc/rc.subr
-name=jss
-rcvar=jss_enable
-pidfile=/var/run/jss.pid
-procname=/bin/sleep
-command=/usr/sbin/daemon
-command_args="-p $pidfile $procname 600"
-load_rc_config $name
-run_rc_command "$1"
-RC
+svcj_script jss </dev/null
 rc_conf_set jss_enable YES
 rc_conf_set jss_svcj YES
 
@@ -26,23 +16,32 @@ expect_stdout_match '^Starting jss\.$'
 assert_jail svcj-jss
 jid=$(jid_of_jail svcj-jss) || fail "no JID for svcj-jss"
 [ "$jid" -ne 0 ] || fail "svcj-jss has JID 0"
-pid=$(pid_from_file /var/run/jss.pid) || fail "no pidfile after start"
+pid=$(svcj_hostpid jss) || fail "no daemon after start"
 assert_eq "$(jid_of_pid "$pid")" "$jid" "jid of the daemon from outside"
-inside=$(jexec svcj-jss ps -o jid= -p "$pid" | tr -d " ")
+inner=$(svcj_pid jss)
+inside=$(jexec svcj-jss ps -o jid= -p "$inner" | tr -d ' ')
 assert_eq "$inside" 0 "jid of the daemon from inside"
+assert_file /var/log/svcj_jss_console.log
 
 expect_exit 0 service jss status
-expect_stdout_match '^jss is running as pid [0-9]+\.$'
+expect_stdout_match "^jss is running as pid $pid\.\$"
 
 expect_exit 1 service jss start
 expect_stderr_match 'jss already running\?'
+assert_alive "$pid"
+
+expect_exit 0 service jss restart
+expect_stdout_match '^Stopping jss\.$'
+expect_stdout_match '^Starting jss\.$'
+wait_gone "$pid"
+assert_jail svcj-jss
+pid2=$(svcj_hostpid jss) || fail "no daemon after restart"
+assert_eq "$(jid_of_pid "$pid2")" "$(jid_of_jail svcj-jss)" "jid after restart"
 
 expect_exit 0 service jss stop
 expect_stdout_match '^Stopping jss\.$'
-wait_until sh -c '! jls -j svcj-jss jid >/dev/null 2>&1' ||
-    fail "svcj-jss survived stop"
-assert_no_jail svcj-jss
-[ -z "$(pids_in_jail svcj-jss)" ] || fail "processes left in svcj-jss"
+wait_gone "$pid2"
+svcj_wait_nojail svcj-jss
 
 expect_exit 1 service jss stop
 expect_stderr_match 'jss not running\?'
