@@ -1,5 +1,5 @@
 # svcj_options_ipaddrs: ${name}_svcj_ipaddrs gives the jail exactly those
-# addresses (ip4=new).
+# addresses (ip4=new), also after a restart.
 
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
@@ -13,5 +13,9 @@ expect_exit 0 service jsi onestart
 assert_jail svcj-jsi
 assert_eq "$(jls -j svcj-jsi ip4.addr)" 127.0.0.1 "ip4.addr of svcj-jsi"
 assert_eq "$(jls -j svcj-jsi ip4)" new "ip4 of svcj-jsi"
+# restart (stop, then start in a new jail) keeps the options.
+expect_exit 0 service jsi onerestart
+assert_jail svcj-jsi
+assert_eq "$(jls -j svcj-jsi ip4.addr)" 127.0.0.1 "ip4.addr after restart"
 expect_exit 0 service jsi onestop
 svcj_wait_nojail svcj-jsi

@@ -17,7 +17,7 @@ rc_conf_set jso_svcj YES
 
 expect_exit 0 service jso onestart
 wait_until test -s /var/run/jso.d/child.started || fail "the helper never started"
-wait_until svcj_hostpid jso || fail "no daemon"
+wait_until svcj_hostpid jso >/dev/null || fail "no daemon"
 pid=$(svcj_hostpid jso)
 kill -9 "$pid"
 wait_gone "$pid"
