@@ -7,11 +7,13 @@
 //! one backend per OS.  The binaries in `src/bin/` only parse arguments,
 //! call into here and map errors to exit codes.
 
+pub mod check;
 pub mod error;
 pub mod kill;
 pub mod name;
 pub mod options;
 pub mod platform;
+pub mod rcconf;
 pub mod sysexits;
 
 pub use error::{Error, Result};

@@ -1,1 +1,117 @@
-fn main() {}
+//! `svcj-check`: validate service jail options, report the running service
+//! jails, and check that a host is ready for them.
+//!
+//! A thin front end: clap parses the command line, the library
+//! (`svcj::check`) does the work and renders the result, and failures are
+//! printed as `svcj-check: <error>` with the error's sysexits(3) code.
+//! Usage errors exit with `EX_USAGE` (64), not clap's default 2.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use svcj::check::{options, preflight, status};
+use svcj::sysexits::EX_USAGE;
+use svcj::Error;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "svcj-check",
+    version,
+    about = "Validate service jail options, report and check service jails"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Validate option words and print the jail parameters they grant
+    Options {
+        /// Print one JSON document instead of text
+        #[arg(long)]
+        json: bool,
+        /// Addresses as in <name>_svcj_ipaddrs (repeatable)
+        #[arg(short = 'a', long = "addrs", value_name = "ADDRS")]
+        addrs: Vec<String>,
+        /// Option words, as in <name>_svcj_options
+        #[arg(value_name = "WORD")]
+        words: Vec<String>,
+    },
+    /// List the running service jails, or the one of service NAME
+    Status {
+        /// Print one JSON document instead of text
+        #[arg(long)]
+        json: bool,
+        /// A service name (sshd) or a jail name (svcj-sshd)
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Check whether service jails can work here (root, kernel, hook)
+    Preflight {
+        /// Look for the /etc files and the hook below DIR
+        #[arg(long, value_name = "DIR", default_value = "/")]
+        root: PathBuf,
+    },
+}
+
+fn print_json(v: &serde_json::Value) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => println!("{{\"error\": {:?}}}", e.to_string()),
+    }
+}
+
+fn run(cmd: Cmd) -> Result<i32, Error> {
+    match cmd {
+        Cmd::Options { json, addrs, words } => {
+            let r = options::check(&words, &addrs.join(" "))?;
+            if json {
+                print_json(&r.to_json());
+            } else {
+                print!("{}", r.render_text(cfg!(target_os = "linux")));
+            }
+            Ok(0)
+        }
+        Cmd::Status { json, name } => {
+            let p = svcj::platform::native();
+            let r = status::status(p.as_ref(), name.as_deref())?;
+            if json {
+                print_json(&r.to_json());
+            } else {
+                print!("{}", r.render_text());
+            }
+            Ok(0)
+        }
+        Cmd::Preflight { root } => {
+            if !root.is_dir() {
+                return Err(Error::NoInput {
+                    path: root,
+                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                });
+            }
+            let p = svcj::platform::native();
+            let r = preflight::preflight(p.as_ref(), &preflight::Config::new(root));
+            print!("{}", r.render_text());
+            Ok(r.exit_code())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EX_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    match run(cli.cmd) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(70)),
+        Err(e) => {
+            eprintln!("svcj-check: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(70))
+        }
+    }
+}

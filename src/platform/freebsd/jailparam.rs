@@ -1,0 +1,560 @@
+//! The jail_set(2)/jail_get(2) parameter list, built without touching the
+//! kernel.
+//!
+//! jail_set(2) takes name/value pairs as an iovec array, and the kernel is
+//! strict about the *type* of each value: jailsys parameters (`host`,
+//! `ip4`, `ip6`, `sysvmsg`…) and `enforce_statfs` must be exactly one C
+//! `int`, `ip4.addr` an array of `struct in_addr` (network byte order),
+//! `ip6.addr` an array of `struct in6_addr`, strings NUL-terminated, and a
+//! boolean such as `allow.mlock` is the bare name with a NULL value (its
+//! negation is the `allow.nomlock` name).  Getting any of this wrong is an
+//! `EINVAL` at run time on a machine we do not have, so the list is built
+//! here as plain data, unit-tested on every OS, and compared with the
+//! jail(8) word list that `--dry-run` prints.
+//!
+//! Only parameters that *grant* something are passed, exactly like the
+//! `jail -c` command rc.subr builds: a new jail without `ip4`/`ip6` has
+//! no address of that family and without `sysvmsg`… no SysV IPC, and not
+//! naming them keeps the call working on kernels built without INET6 or
+//! the SysV IPC modules (the kernel rejects unknown parameter names).
+//!
+//! The iovec view ([`JailIov`]) keeps every buffer it points into, plus an
+//! `errmsg` buffer in which the kernel writes its explanation of a failure;
+//! [`set_error`] turns errno + that message into an [`Error`].
+
+use crate::error::Error;
+use crate::name::JailName;
+use crate::options::{JailParams, JailSys};
+use std::ffi::CString;
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// `JAIL_CREATE` from `<sys/jail.h>`.
+pub const JAIL_CREATE: i32 = 0x01;
+/// `JAIL_UPDATE` from `<sys/jail.h>`.
+pub const JAIL_UPDATE: i32 = 0x02;
+/// `JAIL_ATTACH` from `<sys/jail.h>`.
+pub const JAIL_ATTACH: i32 = 0x04;
+
+/// Size of the buffer the kernel may write its error message into.
+pub const ERRMSG_LEN: usize = 1024;
+
+/// The three SysV IPC jailsys parameters, always set together.
+pub const SYSV_PARAMS: [&str; 3] = ["sysvmsg", "sysvsem", "sysvshm"];
+
+/// A typed parameter value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A NUL-terminated string (`name`, `path`).
+    Str(String),
+    /// One C `int` (jailsys parameters, `enforce_statfs`).
+    Int(i32),
+    /// A boolean set to true: the name with a NULL value.
+    Flag,
+    /// An array of `struct in_addr`.
+    In4(Vec<Ipv4Addr>),
+    /// An array of `struct in6_addr`.
+    In6(Vec<Ipv6Addr>),
+}
+
+impl Value {
+    /// The bytes the kernel expects, or `None` for a NULL value.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        match self {
+            Value::Str(s) => Some(
+                CString::new(s.as_str())
+                    .map(CString::into_bytes_with_nul)
+                    // Names and paths are validated before they get here;
+                    // an interior NUL would only truncate, never overflow.
+                    .unwrap_or_else(|_| vec![0]),
+            ),
+            Value::Int(i) => Some(i.to_ne_bytes().to_vec()),
+            Value::Flag => None,
+            // in_addr and in6_addr hold the address in network byte order,
+            // which is what `octets()` returns.
+            Value::In4(v) => Some(v.iter().flat_map(|a| a.octets()).collect()),
+            Value::In6(v) => Some(v.iter().flat_map(|a| a.octets()).collect()),
+        }
+    }
+}
+
+/// One `name=value` pair of the jail_set(2) call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// Parameter name (`allow.mlock`, `ip4.addr`…).
+    pub name: String,
+    /// Its typed value.
+    pub value: Value,
+}
+
+impl Param {
+    fn new(name: &str, value: Value) -> Self {
+        Param {
+            name: name.to_string(),
+            value,
+        }
+    }
+
+    /// The jail(8) spelling of this pair, for logs and tests.
+    pub fn word(&self) -> String {
+        let sys = |i: i32| match i {
+            0 => "disable".to_string(),
+            1 => "new".to_string(),
+            2 => "inherit".to_string(),
+            n => n.to_string(),
+        };
+        let join = |v: Vec<String>| v.join(",");
+        match &self.value {
+            Value::Str(s) => format!("{}={s}", self.name),
+            Value::Int(i) if is_jailsys(&self.name) => format!("{}={}", self.name, sys(*i)),
+            Value::Int(i) => format!("{}={i}", self.name),
+            Value::Flag => self.name.clone(),
+            Value::In4(v) => format!(
+                "{}={}",
+                self.name,
+                join(v.iter().map(|a| a.to_string()).collect())
+            ),
+            Value::In6(v) => format!(
+                "{}={}",
+                self.name,
+                join(v.iter().map(|a| a.to_string()).collect())
+            ),
+        }
+    }
+}
+
+fn is_jailsys(name: &str) -> bool {
+    matches!(name, "host" | "ip4" | "ip6") || SYSV_PARAMS.contains(&name)
+}
+
+/// The parameters that create service jail `name` with `p`: `name`,
+/// `path=/`, `host=inherit`, then what the options grant.  No `persist`:
+/// the jail lives exactly as long as its processes.
+pub fn create_params(name: &JailName, p: &JailParams) -> Vec<Param> {
+    let mut v = vec![
+        Param::new("name", Value::Str(name.as_str().to_string())),
+        Param::new("path", Value::Str("/".into())),
+        Param::new("host", Value::Int(JailSys::Inherit.as_int())),
+    ];
+    if p.ip4 != JailSys::Disable {
+        v.push(Param::new("ip4", Value::Int(p.ip4.as_int())));
+    }
+    if !p.ip4_addrs.is_empty() {
+        v.push(Param::new("ip4.addr", Value::In4(p.ip4_addrs.clone())));
+    }
+    if p.ip6 != JailSys::Disable {
+        v.push(Param::new("ip6", Value::Int(p.ip6.as_int())));
+    }
+    if !p.ip6_addrs.is_empty() {
+        v.push(Param::new("ip6.addr", Value::In6(p.ip6_addrs.clone())));
+    }
+    if p.sysvipc != JailSys::Disable {
+        for s in SYSV_PARAMS {
+            v.push(Param::new(s, Value::Int(p.sysvipc.as_int())));
+        }
+    }
+    if let Some(n) = p.enforce_statfs {
+        v.push(Param::new(
+            "enforce_statfs",
+            Value::Int(i32::try_from(n).unwrap_or(i32::MAX)),
+        ));
+    }
+    for a in &p.allow {
+        v.push(Param::new(a.param(), Value::Flag));
+    }
+    v
+}
+
+/// The parameters that look a jail up by name with jail_get(2).
+pub fn lookup_params(name: &JailName) -> Vec<Param> {
+    vec![Param::new("name", Value::Str(name.as_str().to_string()))]
+}
+
+/// An iovec array for jail_set(2)/jail_get(2) together with every buffer
+/// it points into, and a trailing `errmsg` pair.
+///
+/// The pointers stay valid as long as this value lives: they point into
+/// the heap buffers of `bufs` and `errmsg`, which are never resized, and
+/// moving the struct does not move heap memory.
+#[derive(Debug)]
+pub struct JailIov {
+    pairs: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    errmsg: Box<[u8]>,
+    iov: Vec<libc::iovec>,
+}
+
+impl JailIov {
+    /// Lay out `params` (and `errmsg`) as the kernel reads them.
+    pub fn new(params: &[Param]) -> Self {
+        let mut pairs: Vec<(Vec<u8>, Option<Vec<u8>>)> = params
+            .iter()
+            .map(|p| {
+                (
+                    Value::Str(p.name.clone()).bytes().unwrap_or_default(),
+                    p.value.bytes(),
+                )
+            })
+            .collect();
+        pairs.push((b"errmsg\0".to_vec(), None));
+        let mut errmsg = vec![0u8; ERRMSG_LEN].into_boxed_slice();
+        let entry = |b: &mut Vec<u8>| libc::iovec {
+            iov_base: b.as_mut_ptr().cast(),
+            iov_len: b.len(),
+        };
+        let mut iov = Vec::with_capacity(pairs.len() * 2);
+        let last = pairs.len() - 1;
+        for (i, (name, value)) in pairs.iter_mut().enumerate() {
+            iov.push(entry(name));
+            iov.push(match value {
+                Some(v) => entry(v),
+                None if i == last => libc::iovec {
+                    iov_base: errmsg.as_mut_ptr().cast(),
+                    iov_len: errmsg.len(),
+                },
+                None => libc::iovec {
+                    iov_base: std::ptr::null_mut(),
+                    iov_len: 0,
+                },
+            });
+        }
+        JailIov { pairs, errmsg, iov }
+    }
+
+    /// Pointer for the system call.
+    pub fn as_mut_ptr(&mut self) -> *mut libc::iovec {
+        self.iov.as_mut_ptr()
+    }
+
+    /// Number of iovec entries (twice the number of pairs).
+    pub fn len(&self) -> usize {
+        self.iov.len()
+    }
+
+    /// Always false: there is at least the `errmsg` pair.
+    pub fn is_empty(&self) -> bool {
+        self.iov.is_empty()
+    }
+
+    /// The entries, for inspection.
+    pub fn iov(&self) -> &[libc::iovec] {
+        &self.iov
+    }
+
+    /// The kernel's error message (empty when it wrote none).
+    pub fn errmsg(&self) -> String {
+        errmsg_text(&self.errmsg)
+    }
+
+    /// The raw errmsg buffer (the child writes it to the parent).
+    pub fn errmsg_bytes(&self) -> &[u8] {
+        &self.errmsg
+    }
+
+    /// Number of name/value pairs, `errmsg` included.
+    pub fn pairs(&self) -> usize {
+        self.pairs.len()
+    }
+}
+
+/// The text of an errmsg buffer: up to the first NUL, lossily decoded.
+pub fn errmsg_text(buf: &[u8]) -> String {
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).trim().to_string()
+}
+
+/// An `io::Error` carrying errno and, when the kernel wrote one, its own
+/// message.
+pub fn kernel_error(errno: i32, errmsg: &str) -> io::Error {
+    let base = io::Error::from_raw_os_error(errno);
+    if errmsg.is_empty() {
+        base
+    } else {
+        io::Error::new(base.kind(), format!("{errmsg} ({base})"))
+    }
+}
+
+/// Map a failed jail_set(2) that was to create `jail` to an [`Error`].
+pub fn set_error(jail: &str, errno: i32, errmsg: &str) -> Error {
+    match errno {
+        libc::EEXIST => Error::JailExists(jail.to_string()),
+        libc::EPERM if errmsg.contains("prison limit exceeded") => Error::NestedLimit(format!(
+            "cannot create {jail}: {errmsg}: the enclosing jail may create no more \
+             child jails (raise its children.max)"
+        )),
+        _ => Error::os(format!("jail_set {jail}"), kernel_error(errno, errmsg)),
+    }
+}
+
+/// Map a failed jail_attach(2) to `jail` to an [`Error`].
+pub fn attach_error(jail: &str, errno: i32) -> Error {
+    match errno {
+        libc::EINVAL | libc::ENOENT => Error::NoSuchJail(jail.to_string()),
+        _ => Error::os(
+            format!("jail_attach {jail}"),
+            io::Error::from_raw_os_error(errno),
+        ),
+    }
+}
+
+/// Read back typed parameters of a running jail.  `get` returns the raw
+/// integer of an int/boolean parameter (`None` when the kernel does not
+/// know the parameter), `addrs4`/`addrs6` the address lists.
+pub fn params_from_kernel(
+    get: impl Fn(&str) -> Option<i64>,
+    addrs4: Vec<Ipv4Addr>,
+    addrs6: Vec<Ipv6Addr>,
+) -> JailParams {
+    let sys = |name: &str| match get(name) {
+        Some(1) => JailSys::New,
+        Some(2) => JailSys::Inherit,
+        _ => JailSys::Disable,
+    };
+    let mut p = JailParams {
+        ip4: sys("ip4"),
+        ip6: sys("ip6"),
+        ..JailParams::default()
+    };
+    if p.ip4 == JailSys::New {
+        p.ip4_addrs = addrs4;
+    }
+    if p.ip6 == JailSys::New {
+        p.ip6_addrs = addrs6;
+    }
+    // The three are set together by svcj; report the least shared one if
+    // someone changed them by hand.
+    let sysv: Vec<JailSys> = SYSV_PARAMS.iter().map(|s| sys(s)).collect();
+    p.sysvipc = if sysv.iter().all(|s| *s == sysv[0]) {
+        sysv[0]
+    } else if sysv.contains(&JailSys::Disable) {
+        JailSys::Disable
+    } else {
+        JailSys::New
+    };
+    for a in crate::options::Allow::ALL {
+        if get(a.param()).unwrap_or(0) != 0 {
+            p.allow.insert(a);
+        }
+    }
+    if p.allows(crate::options::Allow::Nfsd) {
+        p.enforce_statfs = get("enforce_statfs").and_then(|n| u32::try_from(n).ok());
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::parse;
+
+    fn jname(s: &str) -> JailName {
+        JailName::parse(s, false).unwrap()
+    }
+
+    fn words(opts: &str, addrs: &str) -> Vec<String> {
+        let p = parse(opts, addrs).unwrap().params;
+        create_params(&jname("svcj-x"), &p)
+            .iter()
+            .map(Param::word)
+            .collect()
+    }
+
+    /// The jail_set(2) list is the `jail -c` list rc.subr builds: same
+    /// parameters, same values, minus the jail(8)-only `mount.nodevfs`.
+    #[test]
+    fn matches_the_jail8_word_list() {
+        let cases = [
+            ("", ""),
+            ("mlock", ""),
+            ("netv4", ""),
+            ("netv6", "2001:db8::1"),
+            ("net_basic", "192.0.2.1 192.0.2.2 2001:db8::1"),
+            ("net_raw", ""),
+            ("net_all", ""),
+            ("nfsd", ""),
+            ("routing settime setaudit vmm", ""),
+            ("sysvipc", ""),
+            ("sysvipcnew net_basic", "192.0.2.7"),
+        ];
+        for (o, a) in cases {
+            let mut want: Vec<String> = vec!["name=svcj-x".into()];
+            want.extend(
+                parse(o, a)
+                    .unwrap()
+                    .params
+                    .jail_words()
+                    .into_iter()
+                    .filter(|w| w != "mount.nodevfs"),
+            );
+            assert_eq!(words(o, a), want, "options {o:?} addrs {a:?}");
+        }
+    }
+
+    #[test]
+    fn no_options_grant_nothing_and_never_persist() {
+        let w = words("", "");
+        assert_eq!(w, vec!["name=svcj-x", "path=/", "host=inherit"]);
+        for o in crate::options::SvcjOption::ALL {
+            if o == crate::options::SvcjOption::Sysvipc {
+                continue;
+            }
+            let w = words(o.word(), "");
+            assert!(!w.iter().any(|w| w.contains("persist")), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn value_types_are_what_the_kernel_expects() {
+        let p = parse("net_basic sysvipcnew nfsd mlock", "192.0.2.1 2001:db8::1")
+            .unwrap()
+            .params;
+        let list = create_params(&jname("svcj-x"), &p);
+        let get = |n: &str| {
+            list.iter()
+                .find(|p| p.name == n)
+                .unwrap_or_else(|| panic!("no {n}"))
+                .value
+                .clone()
+        };
+        assert_eq!(get("host"), Value::Int(2));
+        assert_eq!(get("host").bytes().unwrap(), 2i32.to_ne_bytes());
+        assert_eq!(get("ip4"), Value::Int(1));
+        assert_eq!(get("ip6"), Value::Int(1));
+        assert_eq!(get("sysvmsg"), Value::Int(1));
+        assert_eq!(get("sysvsem"), Value::Int(1));
+        assert_eq!(get("sysvshm"), Value::Int(1));
+        assert_eq!(get("enforce_statfs").bytes().unwrap(), 1i32.to_ne_bytes());
+        assert_eq!(get("ip4.addr").bytes().unwrap(), vec![192, 0, 2, 1]);
+        let six = get("ip6.addr").bytes().unwrap();
+        assert_eq!(six.len(), 16);
+        assert_eq!(&six[..4], &[0x20, 0x01, 0x0d, 0xb8]);
+        assert_eq!(six[15], 1);
+        assert_eq!(get("allow.mlock").bytes(), None);
+        assert_eq!(get("path").bytes().unwrap(), b"/\0");
+        assert_eq!(get("name").bytes().unwrap(), b"svcj-x\0");
+        let inherit = create_params(&jname("svcj-x"), &parse("sysvipc", "").unwrap().params);
+        assert!(inherit
+            .iter()
+            .any(|p| p.name == "sysvshm" && p.value == Value::Int(2)));
+    }
+
+    #[test]
+    fn iovec_layout() {
+        let p = parse("mlock netv4", "192.0.2.1").unwrap().params;
+        let list = create_params(&jname("svcj-x"), &p);
+        let iov = JailIov::new(&list);
+        assert_eq!(iov.len(), 2 * (list.len() + 1));
+        assert!(!iov.is_empty());
+        let read = |e: &libc::iovec| -> Vec<u8> {
+            if e.iov_base.is_null() {
+                return Vec::new();
+            }
+            // SAFETY: every non-null entry points into a buffer owned by
+            // `iov`, which outlives this closure, with exactly iov_len bytes.
+            unsafe { std::slice::from_raw_parts(e.iov_base as *const u8, e.iov_len).to_vec() }
+        };
+        let entries = iov.iov();
+        for (i, p) in list.iter().enumerate() {
+            let name = read(&entries[2 * i]);
+            assert_eq!(name, format!("{}\0", p.name).into_bytes(), "pair {i}");
+            let value = &entries[2 * i + 1];
+            match p.value.bytes() {
+                None => {
+                    assert!(value.iov_base.is_null());
+                    assert_eq!(value.iov_len, 0);
+                }
+                Some(b) => assert_eq!(read(value), b, "value of {}", p.name),
+            }
+        }
+        let n = entries.len();
+        assert_eq!(read(&entries[n - 2]), b"errmsg\0");
+        assert_eq!(entries[n - 1].iov_len, ERRMSG_LEN);
+        assert_eq!(iov.errmsg(), "");
+        assert_eq!(iov.pairs(), list.len() + 1);
+    }
+
+    #[test]
+    fn iovec_with_only_flags() {
+        let list = vec![
+            Param::new("allow.mlock", Value::Flag),
+            Param::new("allow.vmm", Value::Flag),
+            Param::new("name", Value::Str("svcj-y".into())),
+        ];
+        let iov = JailIov::new(&list);
+        let e = iov.iov();
+        assert_eq!(e.len(), 8);
+        assert!(e[1].iov_base.is_null() && e[3].iov_base.is_null());
+        assert_eq!(e[0].iov_len, "allow.mlock\0".len());
+        assert_eq!(e[2].iov_len, "allow.vmm\0".len());
+        assert_eq!(e[4].iov_len, "name\0".len());
+        assert_eq!(e[5].iov_len, "svcj-y\0".len());
+    }
+
+    #[test]
+    fn errors_keep_the_kernel_message() {
+        assert!(matches!(
+            set_error("svcj-a", libc::EEXIST, "jail \"svcj-a\" already exists"),
+            Error::JailExists(n) if n == "svcj-a"
+        ));
+        let e = set_error("svcj-a", libc::EPERM, "prison limit exceeded");
+        assert_eq!(e.exit_code(), 69);
+        assert!(e.to_string().contains("prison limit exceeded"), "{e}");
+        let e = set_error("svcj-a", libc::EINVAL, "unknown parameter: allow.vmm");
+        let t = e.to_string();
+        assert!(
+            t.starts_with("jail_set svcj-a: unknown parameter: allow.vmm"),
+            "{t}"
+        );
+        assert!(t.contains("nvalid argument"), "{t}");
+        assert_eq!(e.exit_code(), 71);
+        let e = set_error("svcj-a", libc::EPERM, "");
+        assert!(e.to_string().contains("ermitted"), "{e}");
+        assert!(matches!(
+            attach_error("svcj-a", libc::EINVAL),
+            Error::NoSuchJail(_)
+        ));
+        assert_eq!(attach_error("svcj-a", libc::EPERM).exit_code(), 71);
+    }
+
+    #[test]
+    fn errmsg_text_stops_at_nul() {
+        let mut b = vec![0u8; 16];
+        b[..5].copy_from_slice(b"hello");
+        assert_eq!(errmsg_text(&b), "hello");
+        assert_eq!(errmsg_text(b"no nul"), "no nul");
+        assert_eq!(errmsg_text(&[0; 4]), "");
+    }
+
+    #[test]
+    fn read_back() {
+        let want = parse("net_basic nfsd mlock sysvipc", "192.0.2.1")
+            .unwrap()
+            .params;
+        let list = create_params(&jname("svcj-x"), &want);
+        let get = |n: &str| -> Option<i64> {
+            list.iter().find(|p| p.name == n).map(|p| match p.value {
+                Value::Int(i) => i64::from(i),
+                Value::Flag => 1,
+                _ => 0,
+            })
+        };
+        let got = params_from_kernel(
+            get,
+            want.ip4_addrs.clone(),
+            vec!["2001:db8::9".parse().unwrap()],
+        );
+        assert_eq!(got, want);
+        let none = params_from_kernel(|_| None, vec![], vec![]);
+        assert_eq!(none, JailParams::default());
+        let mixed = params_from_kernel(
+            |n| match n {
+                "sysvmsg" => Some(2),
+                "sysvsem" => Some(1),
+                "sysvshm" => Some(2),
+                _ => Some(0),
+            },
+            vec![],
+            vec![],
+        );
+        assert_eq!(mixed.sysvipc, JailSys::New);
+    }
+}

@@ -1,0 +1,407 @@
+//! Integration tests of the real `svcj-check` binary: exit codes, messages
+//! and output of `options`, `status` and `preflight`, the latter on fixture
+//! root trees and with the `SVCJ_SYSCTL_FILE` override.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use svcj::options::{parse, SvcjOption};
+
+const BIN: &str = env!("CARGO_BIN_EXE_svcj-check");
+const LINE: &str = ". /usr/local/etc/rc.subr.d/svcj-tools.sh";
+const NEW_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture\ncheckyesno() { :; }\n\
+    # local additions\nif [ -r /etc/local.rc.subr ]; then\n\t. /etc/local.rc.subr\nfi\n";
+const OLD_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture of an older release\ncheckyesno() { :; }\n";
+
+fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// A scratch directory removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Self {
+        let d = std::env::temp_dir().join(format!("svcj-check-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("etc")).unwrap();
+        Scratch(d)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> &Self {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn cmd() -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("SVCJ_SYSCTL_FILE").env_remove("LOCALBASE");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    cmd().args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn assert_80_columns(s: &str) {
+    for l in s.lines() {
+        assert!(
+            l.chars().count() <= 80,
+            "line longer than 80 columns: {l:?}"
+        );
+    }
+}
+
+#[test]
+fn options_every_word() {
+    for o in SvcjOption::ALL {
+        let out = run(&["options", o.word()]);
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            o.word(),
+            text(&out.stderr)
+        );
+        let tokens: Vec<&str> = stdout.split_whitespace().collect();
+        for w in parse(o.word(), "").unwrap().params.jail_words() {
+            assert!(
+                tokens.contains(&w.as_str()),
+                "{}: {w} missing in\n{stdout}",
+                o.word()
+            );
+        }
+        assert!(stdout.contains(&format!("  {} ", o.word())), "{stdout}");
+        assert_80_columns(&stdout);
+    }
+}
+
+#[test]
+fn options_netv4_is_explained() {
+    let out = run(&["options", "netv4"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("IPv4 inherited from the host, reserved ports allowed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ip4=inherit"), "{stdout}");
+}
+
+#[test]
+fn options_unknown_words_all_listed() {
+    let out = run(&["options", "net_basic", "nosuch1", "mlock nosuch2"]);
+    assert_eq!(out.status.code(), Some(65));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("svcj-check: "), "{err}");
+    assert!(err.contains("unknown service jail option"), "{err}");
+    assert!(err.contains("nosuch1") && err.contains("nosuch2"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn options_sysvipc_conflict() {
+    let out = run(&["options", "sysvipc", "net_basic", "sysvipcnew"]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(
+        text(&out.stderr).contains("more than one sysvipc option"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn options_bad_address() {
+    let out = run(&["options", "-a", "192.0.2.300", "netv4"]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(text(&out.stderr).contains("192.0.2.300"));
+}
+
+#[test]
+fn options_json() {
+    let out = run(&[
+        "options",
+        "--json",
+        "-a",
+        "192.0.2.1",
+        "--addrs",
+        "2001:db8::1",
+        "net_basic sysvipcnew",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want = parse("net_basic sysvipcnew", "192.0.2.1 2001:db8::1")
+        .unwrap()
+        .params
+        .jail_words();
+    let got: Vec<String> = v["jail_parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(v["options"], serde_json::json!(["net_basic", "sysvipcnew"]));
+    assert_eq!(v["exposure"], "network");
+}
+
+#[test]
+fn usage_errors_are_64() {
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(64));
+    assert_eq!(run(&[]).status.code(), Some(64));
+    assert_eq!(run(&["options", "--bogus"]).status.code(), Some(64));
+    assert_eq!(run(&["--version"]).status.code(), Some(0));
+}
+
+#[test]
+fn help_lists_every_flag() {
+    let top = run(&["--help"]);
+    assert_80_columns(&text(&top.stdout));
+    for (sub, flags) in [
+        ("options", &["--json", "-a, --addrs"][..]),
+        ("status", &["--json"][..]),
+        ("preflight", &["--root"][..]),
+    ] {
+        let out = run(&[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let h = text(&out.stdout);
+        for f in flags {
+            assert!(h.contains(f), "{sub} --help lacks {f}:\n{h}");
+        }
+        assert_80_columns(&h);
+    }
+}
+
+#[test]
+fn status_bad_name_is_65() {
+    let out = run(&["status", "a.b"]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(text(&out.stderr).contains("a.b"));
+}
+
+// ---- preflight ----------------------------------------------------------
+
+fn preflight(root: &Path, sysctl: Option<&Path>) -> (i32, String) {
+    let mut c = cmd();
+    c.arg("preflight").arg("--root").arg(root);
+    if let Some(s) = sysctl {
+        c.env("SVCJ_SYSCTL_FILE", s);
+    }
+    let out = c.output().unwrap();
+    let stdout = text(&out.stdout);
+    assert_80_columns(&stdout);
+    (out.status.code().unwrap_or(-1), stdout)
+}
+
+/// A tree whose nested-jail state is "not jailed" through the override.
+fn tree(tag: &str) -> Scratch {
+    let s = Scratch::new(tag);
+    s.write("sysctl", "security.jail.jailed=0\n");
+    s
+}
+
+fn with_hook(s: &Scratch) {
+    s.write("usr/local/etc/rc.subr.d/svcj-tools.sh", "# hook\n");
+}
+
+/// The exit code when the hook items are as given: not being root makes
+/// creation impossible, which wins.
+fn expect(code_as_root: i32) -> i32 {
+    if is_root() {
+        code_as_root
+    } else {
+        69
+    }
+}
+
+#[test]
+fn preflight_hook_missing() {
+    let s = tree("missing");
+    s.write("etc/rc.subr", NEW_RC_SUBR);
+    let (code, out) = preflight(&s.0, Some(&s.path("sysctl")));
+    assert_eq!(code, expect(78), "{out}");
+    assert!(out.contains("FAIL  hook installed"), "{out}");
+    assert!(out.contains("FAIL  hook sourced"), "{out}");
+    assert!(out.contains("/etc/local.rc.subr"), "{out}");
+    assert!(out.lines().any(|l| l.trim() == LINE), "{out}");
+}
+
+#[test]
+fn preflight_hook_via_local_rc_subr() {
+    let s = tree("local");
+    with_hook(&s);
+    s.write("etc/rc.subr", NEW_RC_SUBR)
+        .write("etc/local.rc.subr", &format!("# local\n{LINE}\n"));
+    let (code, out) = preflight(&s.0, Some(&s.path("sysctl")));
+    assert_eq!(code, expect(0), "{out}");
+    assert!(out.contains("OK    hook installed"), "{out}");
+    assert!(
+        out.contains("OK    hook sourced: /etc/local.rc.subr sources"),
+        "{out}"
+    );
+    assert!(out.contains("OK    nested jails"), "{out}");
+}
+
+#[test]
+fn preflight_hook_via_rc_conf_for_old_rc_subr() {
+    let s = tree("old");
+    with_hook(&s);
+    s.write("etc/rc.subr", OLD_RC_SUBR)
+        .write("etc/rc.conf", &format!("sshd_enable=\"YES\"\n{LINE}\n"));
+    let (code, out) = preflight(&s.0, Some(&s.path("sysctl")));
+    assert_eq!(code, expect(0), "{out}");
+    assert!(
+        out.contains("OK    hook sourced: /etc/rc.conf sources"),
+        "{out}"
+    );
+    // Without the rc.conf line, the fix names rc.conf, not local.rc.subr.
+    s.write("etc/rc.conf", "sshd_enable=\"YES\"\n");
+    let (code, out) = preflight(&s.0, Some(&s.path("sysctl")));
+    assert_eq!(code, expect(78), "{out}");
+    assert!(
+        out.contains("add this line at the end of /etc/rc.conf"),
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l.trim() == LINE), "{out}");
+}
+
+#[test]
+fn preflight_localbase_from_environment() {
+    let s = tree("localbase");
+    s.write("opt/pkg/etc/rc.subr.d/svcj-tools.sh", "# hook\n")
+        .write("etc/rc.subr", NEW_RC_SUBR)
+        .write(
+            "etc/local.rc.subr",
+            ". /opt/pkg/etc/rc.subr.d/svcj-tools.sh\n",
+        );
+    let out = cmd()
+        .env("LOCALBASE", "/opt/pkg")
+        .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
+        .args(["preflight", "--root"])
+        .arg(&s.0)
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("OK    hook sourced"), "{stdout}");
+    assert_eq!(out.status.code(), Some(expect(0)), "{stdout}");
+}
+
+#[test]
+fn preflight_capacity_exhausted() {
+    let s = tree("capacity");
+    with_hook(&s);
+    s.write("etc/rc.subr", NEW_RC_SUBR)
+        .write("etc/local.rc.subr", &format!("{LINE}\n"))
+        .write(
+            "full",
+            "security.jail.jailed=1\nsecurity.jail.children.max=3\nsecurity.jail.children.cur=3\n",
+        )
+        .write(
+            "zero",
+            "security.jail.jailed=1\nsecurity.jail.children.max=0\nsecurity.jail.children.cur=0\n",
+        )
+        .write(
+            "room",
+            "security.jail.jailed=1\nsecurity.jail.children.max=4\nsecurity.jail.children.cur=3\n",
+        );
+    let (code, out) = preflight(&s.0, Some(&s.path("full")));
+    assert_eq!(code, 69, "{out}");
+    assert!(out.contains("FAIL  nested jails"), "{out}");
+    assert!(out.contains("max number of jail children reached"), "{out}");
+    assert!(out.contains("children.max"), "{out}");
+    let (code, out) = preflight(&s.0, Some(&s.path("zero")));
+    assert_eq!(code, 69, "{out}");
+    assert!(out.contains("children.max is set to 0"), "{out}");
+    let (code, out) = preflight(&s.0, Some(&s.path("room")));
+    assert_eq!(code, expect(0), "{out}");
+    assert!(out.contains("room for 1 more"), "{out}");
+}
+
+#[test]
+fn preflight_not_root() {
+    if !is_root() {
+        eprintln!("skipped: needs root (to drop to nobody)");
+        return;
+    }
+    if !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipped: needs setpriv(1) from util-linux");
+        return;
+    }
+    let s = tree("notroot");
+    with_hook(&s);
+    s.write("etc/rc.subr", NEW_RC_SUBR)
+        .write("etc/local.rc.subr", &format!("{LINE}\n"));
+    // nobody must be able to read the tree and run the binary (not a
+    // copy: a fresh copy can hit ETXTBSY while other tests fork).
+    let chmod = Command::new("chmod")
+        .args(["-R", "a+rX"])
+        .arg(&s.0)
+        .status()
+        .unwrap();
+    assert!(chmod.success());
+    let as_nobody = || {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(BIN);
+        c
+    };
+    if !as_nobody()
+        .arg("--version")
+        .output()
+        .unwrap()
+        .status
+        .success()
+    {
+        eprintln!("skipped: user nobody cannot execute {BIN}");
+        return;
+    }
+    let out = as_nobody()
+        .args(["preflight", "--root"])
+        .arg(&s.0)
+        .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
+        .env_remove("LOCALBASE")
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(69), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("FAIL  root: not running as root"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("fix: run svcj-check preflight"), "{stdout}");
+    assert!(stdout.contains("OK    hook sourced"), "{stdout}");
+}
+
+#[test]
+fn preflight_missing_root_dir() {
+    let out = run(&["preflight", "--root", "/nonexistent/svcj-root"]);
+    assert_eq!(out.status.code(), Some(66));
+    assert!(text(&out.stderr).contains("/nonexistent/svcj-root"));
+}
+
+#[test]
+fn preflight_bad_sysctl_override() {
+    let s = tree("badsysctl");
+    s.write("bad", "security.jail.jailed=maybe\n");
+    let (code, out) = preflight(&s.0, Some(&s.path("bad")));
+    // Unreadable nested state fails closed, naming the bad value.
+    assert!(out.contains("FAIL  nested jails"), "{out}");
+    assert!(out.contains("maybe"), "{out}");
+    assert_eq!(code, 69);
+}
