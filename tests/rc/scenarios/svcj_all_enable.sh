@@ -2,6 +2,7 @@
 # ${name}_svcj of its own; a service with ${name}_svcj=NO stays on the host
 # (the per-service value wins).
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

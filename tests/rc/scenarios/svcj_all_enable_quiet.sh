@@ -2,6 +2,7 @@
 # svcj_all_enable=NO likewise, never make rc.subr warn that ${name}_svcj
 # "is not set properly" (base 14.2 to 15.0 does).
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -1,6 +1,7 @@
 # svcj_all_enable_rcconfd: svcj_all_enable=YES read from
 # /etc/rc.conf.d/NAME (through load_rc_config) enables the service jail.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -2,6 +2,7 @@
 # starts every script: the jailed ones each land in their own service
 # jail, the unjailed one on the host.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -2,6 +2,7 @@
 # (it sees the daemon with the jail's JID) unless the script declares
 # ${name}_${cmd}_svcj_enable=YES (then it sees it with jid 0).
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

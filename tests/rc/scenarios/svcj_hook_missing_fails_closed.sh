@@ -3,6 +3,7 @@
 # mounted), a service with ${name}_svcj=YES is refused with a message and
 # not started unjailed; a service without a jail still starts.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

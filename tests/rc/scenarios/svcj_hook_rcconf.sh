@@ -2,6 +2,7 @@
 # goes in /etc/rc.conf; jailed services then work through service(8) and
 # at boot, and rc.conf being read again does not hook twice.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rm -f /etc/local.rc.subr

@@ -3,6 +3,7 @@
 # without an option (only a loopback, which cannot reach the host's
 # 127.0.0.1); with net_basic it reaches a listener on the host.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -2,6 +2,7 @@
 # closed, with rc.subr's message and no jail, when children.max is 0 or
 # when max - cur is 0; with room left it works.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -1,6 +1,7 @@
 # svcj_options_ipaddrs: ${name}_svcj_ipaddrs gives the jail exactly those
 # addresses (ip4=new), also after a restart.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -1,6 +1,7 @@
 # svcj_options_sysvipc_conflict: sysvipc together with sysvipcnew fails the
 # start with rc.subr's message, exit 1, and creates no jail.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

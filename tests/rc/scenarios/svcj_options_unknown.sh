@@ -2,6 +2,7 @@
 # rc.subr's message and the service starts with the words understood
 # (net_basic: the jail inherits the host's addresses).
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

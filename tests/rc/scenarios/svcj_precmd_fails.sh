@@ -1,6 +1,7 @@
 # svcj_precmd_fails: a start_precmd that fails (on the host) stops the
 # start before any jail is created.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

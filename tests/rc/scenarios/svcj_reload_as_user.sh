@@ -1,6 +1,7 @@
 # svcj_reload_as_user: the default reload of a jailed ${name}_user service
 # delivers SIGHUP inside the jail; sleep(1) dies of it.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -1,6 +1,7 @@
 # svcj_restart_cmd: a jailed service's own restart_cmd runs, inside the
 # service jail (it sees the daemon with jid 0), while the jail exists.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

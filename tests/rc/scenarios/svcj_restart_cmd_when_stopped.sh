@@ -2,6 +2,7 @@
 # its own restart_cmd starts it in a new jail; the custom method, meant
 # for a running service, is not run.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -2,6 +2,7 @@
 # leaving a process there, fails the start and leaves no jail and no
 # process behind -- for the default method and for a custom start_cmd.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr
@@ -30,6 +31,7 @@ expect_exit_nonzero service jfd onestart
 svcj_wait_nojail svcj-jfd
 expect_exit_nonzero service jfc onestart
 svcj_wait_nojail svcj-jfc
+# shellcheck disable=SC2009 # ps is FreeBSD's here (the fake); no pgrep
 ps -ax -o command= | grep -q '^/bin/sleep 677' &&
     fail "a process of the failed start survived"
 :

@@ -4,6 +4,7 @@
 # host, restart replaces it in a new jail, and stop removes the daemon and
 # the jail; a second stop says "not running?" and exits 1.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

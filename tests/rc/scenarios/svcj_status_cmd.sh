@@ -1,6 +1,7 @@
 # svcj_status_cmd: a jailed service's own status_cmd runs inside the
 # service jail when it exists, and its status is the command's.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -2,6 +2,7 @@
 # own status_cmd fails, runs no method (not on the host either) and
 # creates no jail.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -2,6 +2,7 @@
 # and stop (its signal sent as that user, inside the jail) ends it and
 # removes the jail.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

@@ -2,6 +2,7 @@
 # helper it left keeps the jail alive; stop still removes the helper and
 # the jail, so that the next start works.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

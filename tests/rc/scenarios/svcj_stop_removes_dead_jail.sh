@@ -2,6 +2,7 @@
 # stop then answers like an unjailed service ("not running?", exit 1) and
 # no jail is left.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

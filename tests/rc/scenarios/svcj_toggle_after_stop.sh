@@ -1,6 +1,7 @@
 # svcj_toggle_after_stop: ${name}_svcj changed between a stop and the next
 # start: NO runs on the host, YES then runs in svcj-NAME, and both stop.
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 rc_hook_local_subr

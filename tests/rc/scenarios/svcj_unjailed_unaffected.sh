@@ -3,6 +3,7 @@
 # restart, reload, a custom extra command, stop and the error paths is
 # the same with and without it (pids normalised).
 
+# shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 svcj_script jun <<'RC'
