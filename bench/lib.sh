@@ -40,18 +40,18 @@ _sb_pidns_list()
 # _sb_wait_for test_command tenths
 #	Run test_command (a word list: the command and its arguments) every
 #	0.1 s until it succeeds, at most tenths times.  Return its last
-#	status.
+#	status.  (The loop variables have names no caller uses: a test
+#	function sees them through sh's dynamic scoping.)
 _sb_wait_for()
 {
-	local _n _max
+	local _sb_wf_i
 
-	_max=$2
-	_n=0
-	while [ "$_n" -lt "$_max" ]; do
+	_sb_wf_i=0
+	while [ "$_sb_wf_i" -lt "$2" ]; do
 		# shellcheck disable=SC2086 # deliberate word list
 		$1 && return 0
 		sleep 0.1
-		_n=$((_n + 1))
+		_sb_wf_i=$((_sb_wf_i + 1))
 	done
 	# shellcheck disable=SC2086 # deliberate word list
 	$1

@@ -103,6 +103,39 @@ _sk_kill_ours()
 	done
 }
 
+# _sk_reap pid...
+#	Wait for the given background jobs, at most 10 s; whatever still
+#	runs then (a jail that should have been removed) is killed first, so
+#	that a failing soak reports instead of hanging.  Succeed when nothing
+#	had to be killed.
+_sk_reap()
+{
+	local _p _alive _i _rc
+
+	_rc=0
+	_i=0
+	while [ "$_i" -lt 100 ]; do
+		_alive=""
+		for _p in "$@"; do
+			kill -0 "$_p" 2>/dev/null && _alive="$_alive $_p"
+		done
+		[ -z "$_alive" ] && break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if [ -n "$_alive" ]; then
+		_rc=1
+		_sk_kill_ours
+		for _p in $_alive; do
+			kill -KILL "$_p" 2>/dev/null
+		done
+	fi
+	for _p in "$@"; do
+		wait "$_p" 2>/dev/null
+	done
+	return "$_rc"
+}
+
 # _sk_registered jail
 #	Succeed when jail has a registry entry; log its pid namespace.
 _sk_registered()
@@ -186,7 +219,8 @@ _sk_check_cycles()
 		"$_sk_kill" -q -t 2 svcj-soak_cycle
 		_st=$?
 		[ "$_st" -ne 0 ] && _err="cycle $_i: svcj-kill exited $_st"
-		wait "$_sk_pid"
+		_sk_reap "$_sk_pid" ||
+		    _err="${_err:-cycle $_i: svcj-exec still ran 10 s after svcj-kill}"
 		[ -f "$SVCJ_RUNDIR/svcj-soak_cycle.jail" ] &&
 		    _err="cycle $_i: registry entry left after svcj-kill"
 		_i=$((_i + 1))
@@ -217,7 +251,7 @@ _sk_check_sigkill()
 			_sk_start soak_kill9
 			[ "$_d" != 0 ] && sleep "$_d"
 			kill -KILL "$_sk_pid" 2>/dev/null
-			wait "$_sk_pid" 2>/dev/null
+			_sk_reap "$_sk_pid"
 			_sk_registered svcj-soak_kill9
 			"$_sk_kill" -q -t 1 svcj-soak_kill9
 			_st=$?
@@ -248,7 +282,7 @@ _sk_check_sigkill()
 #	once, check nothing is left.
 _sk_check_concurrent()
 {
-	local _n _i _pids _err _ok _st
+	local _n _i _pids _kpids _err _ok _st
 
 	_n=$1
 	_pids=""
@@ -270,11 +304,15 @@ _sk_check_concurrent()
 	_ok=$_i
 	_i=0
 	: > "$_sk_work/kill.st"
+	_kpids=""
 	while [ "$_i" -lt "$_n" ]; do
 		{ "$_sk_kill" -q -t 2 "svcj-soak_c$_i"; echo "$?" >> "$_sk_work/kill.st"; } &
+		_kpids="$_kpids $!"
 		_i=$((_i + 1))
 	done
-	wait
+	# shellcheck disable=SC2086 # deliberate word list
+	_sk_reap $_kpids $_pids ||
+	    _err="${_err:-a service or svcj-kill still ran 10 s after the stop}"
 	_st=$(grep -cvx 0 "$_sk_work/kill.st")
 	[ "$_st" -ne 0 ] && [ -z "$_err" ] &&
 	    _err="$_st concurrent svcj-kill runs failed (exit $(grep -vx 0 "$_sk_work/kill.st" | sort -u | tr '\n' ' '))"
@@ -289,9 +327,11 @@ _sk_check_concurrent()
 #	exit 69 saying "already exists".
 _sk_check_same_name()
 {
-	local _n _i _err _done _lost _st
+	local _n _i _err _done _lost _st _pids
 
 	_n=$1
+	_sk_same_want=$((_n - 1))
+	_pids=""
 	_i=0
 	while [ "$_i" -lt "$_n" ]; do
 		{
@@ -300,13 +340,14 @@ _sk_check_same_name()
 			echo "$?" > "$_sk_work/same.st.$_i.tmp"
 			mv "$_sk_work/same.st.$_i.tmp" "$_sk_work/same.st.$_i"
 		} &
+		_pids="$_pids $!"
 		_i=$((_i + 1))
 	done
 	# _sk_losers_done: all but one starter have finished.
 	# shellcheck disable=SC2317 # called through _sb_wait_for
 	_sk_losers_done()
 	{
-		[ "$(find "$_sk_work" -name 'same.st.*' ! -name '*.tmp' | wc -l)" -ge $((_n - 1)) ]
+		[ "$(find "$_sk_work" -name 'same.st.*' ! -name '*.tmp' | wc -l)" -ge "$_sk_same_want" ]
 	}
 	_err=""
 	_sb_wait_for _sk_losers_done 300 ||
@@ -330,7 +371,8 @@ _sk_check_same_name()
 	[ -z "$_err" ] && [ "$_lost" -ne $((_n - 1)) ] &&
 	    _err="$_lost of $_n starters refused, want $((_n - 1))"
 	"$_sk_kill" -q -t 2 svcj-soak_same
-	wait
+	# shellcheck disable=SC2086 # deliberate word list
+	_sk_reap $_pids || _err="${_err:-the winner still ran 10 s after svcj-kill}"
 	_st=$(_sk_leftovers)
 	[ -z "$_err" ] && [ -n "$_st" ] && _err="left over: $(echo "$_st" | tr '\n' ';')"
 	[ -z "$_err" ]
