@@ -162,7 +162,7 @@ impl Report {
                         out.push_str(&format!("      {para}\n"));
                     } else {
                         let words: Vec<&str> = para.split(' ').collect();
-                        let lead = if n == 0 { "      fix:" } else { "          " };
+                        let lead = if n == 0 { "      fix:" } else { "           " };
                         out.push_str(&super::wrap_words(lead, &words, 11));
                     }
                 }
