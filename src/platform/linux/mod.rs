@@ -29,8 +29,12 @@
 //! namespace, the reaper excepted (it is the jail's infrastructure, like
 //! the kernel's own bookkeeping on FreeBSD).
 //!
-//! All namespace work happens in a single-threaded process: svcj-exec
-//! starts no threads at all.
+//! The calling process never leaves the host's namespaces: creation only
+//! unshares the PID namespace for its children (the reaper unshares the
+//! rest for itself), a join only switches the PID namespace for children
+//! around the fork (the child enters the others).  So the caller's `/proc`
+//! and every PID it signals stay the host's.  All namespace work happens
+//! in single-threaded processes: svcj-exec starts no threads at all.
 
 mod caps;
 mod reaper;
@@ -39,9 +43,11 @@ pub mod registry;
 use super::{JailInfo, NestedLimits, Platform, RunSpec};
 use crate::error::{Error, Result};
 use crate::name::{JailName, JailRef};
-use crate::options::{JailParams, JailSys};
+use crate::options::JailParams;
 use nix::sched::CloneFlags;
 use registry::{Entry, Registry};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -60,6 +66,10 @@ const REMOVE_WAIT: Duration = Duration::from_millis(1000);
 #[derive(Debug, Clone)]
 pub struct Linux {
     registry: Registry,
+    /// Entries seen by lookups, by JID: a jail may end (and its reaper
+    /// remove its entry) while we work on it, and [`Platform::remove`]
+    /// must still wait for that very reaper to be gone.
+    seen: RefCell<BTreeMap<i32, Entry>>,
 }
 
 impl Linux {
@@ -76,6 +86,7 @@ impl Linux {
     pub fn with_rundir(dir: PathBuf) -> Self {
         Linux {
             registry: Registry::new(dir),
+            seen: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -84,7 +95,8 @@ impl Linux {
         &self.registry
     }
 
-    fn info(e: Entry) -> JailInfo {
+    fn info(&self, e: Entry) -> JailInfo {
+        self.seen.borrow_mut().insert(e.reaper, e.clone());
         JailInfo {
             jid: e.reaper,
             name: e.name,
@@ -196,9 +208,13 @@ impl Linux {
             return Err(Error::NoSuchJail(jail.name.clone()));
         };
         let log = cmd.console_log.as_deref().map(open_log).transpose()?;
-        // Open every namespace first (mnt last: entering it changes what
-        // /proc shows), then enter them.
-        let mut fds = Vec::new();
+        // Open every namespace that differs from ours.  The caller itself
+        // never enters the jail (its /proc would then show the jail's PIDs
+        // and every later kill(2) would hit the wrong process): only the
+        // PID namespace for children is switched around the fork, the
+        // child enters the others itself (mnt last).
+        let mut child_ns = Vec::new();
+        let mut pid_ns = None;
         for (ns, flag) in [
             ("ipc", CloneFlags::CLONE_NEWIPC),
             ("net", CloneFlags::CLONE_NEWNET),
@@ -215,32 +231,74 @@ impl Linux {
                 std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
                 _ => Error::os(format!("opening {theirs}"), e),
             })?;
-            fds.push((ns, f, flag));
+            if flag == CloneFlags::CLONE_NEWPID {
+                pid_ns = Some(f);
+            } else {
+                child_ns.push((ns, f, flag));
+            }
         }
+        // Entering a mount namespace resets the root directory to that
+        // namespace's root, escaping any chroot the jail was made in: keep
+        // the jail's own root (its reaper's) for the child to return to.
+        let root_path = format!("/proc/{}/root", entry.reaper);
+        let root = File::open(&root_path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+            _ => Error::os(format!("opening {root_path}"), e),
+        })?;
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
         }
-        for (ns, f, flag) in &fds {
-            nix::sched::setns(f, *flag).map_err(|e| {
-                Error::os(format!("entering the {ns} namespace of {}", jail.name), e)
-            })?;
-        }
-        drop(fds);
+        let own_pid_ns = match &pid_ns {
+            Some(theirs) => {
+                let own = File::open("/proc/self/ns/pid")
+                    .map_err(|e| Error::os("opening /proc/self/ns/pid", e))?;
+                nix::sched::setns(theirs, CloneFlags::CLONE_NEWPID).map_err(|e| {
+                    Error::os(format!("entering the pid namespace of {}", jail.name), e)
+                })?;
+                Some(own)
+            }
+            None => None,
+        };
         let dropped = caps::dropped(&entry.params);
         // SAFETY: single-threaded process; the child only sets itself up
         // and execs or exits.
         let pid = unsafe { libc::fork() };
+        let fork_err = std::io::Error::last_os_error();
+        if let Some(own) = &own_pid_ns {
+            // Back to our own PID namespace for any later child.
+            if let Err(e) = nix::sched::setns(own, CloneFlags::CLONE_NEWPID) {
+                log::warn!("returning to the caller's pid namespace: {e}");
+            }
+        }
         if pid < 0 {
-            let e = std::io::Error::last_os_error();
             // ENOMEM: the namespace's PID 1 is gone (the jail is dying).
-            return Err(if e.raw_os_error() == Some(libc::ENOMEM) {
+            return Err(if fork_err.raw_os_error() == Some(libc::ENOMEM) {
                 Error::NoSuchJail(jail.name.clone())
             } else {
-                Error::os("fork", e)
+                Error::os("fork", fork_err)
             });
         }
         if pid == 0 {
+            for (ns, f, flag) in &child_ns {
+                if let Err(e) = nix::sched::setns(f, *flag) {
+                    reaper::child_error(&format!(
+                        "entering the {ns} namespace of {}: {e}",
+                        jail.name
+                    ));
+                }
+            }
+            // SAFETY: fchdir on a directory fd we own, then chroot(".")
+            // with a valid NUL-terminated path.
+            if unsafe { libc::fchdir(root.as_raw_fd()) } != 0
+                || unsafe { libc::chroot(c".".as_ptr()) } != 0
+            {
+                reaper::child_error(&format!(
+                    "entering the root directory of {}: {}",
+                    jail.name,
+                    std::io::Error::last_os_error()
+                ));
+            }
             // SAFETY: chdir with a valid NUL-terminated path.
             if unsafe { libc::chdir(cwd.as_ptr()) } != 0 {
                 reaper::child_error(&format!(
@@ -259,6 +317,8 @@ impl Linux {
             reaper::exec(&path, &argv);
         }
         drop(log);
+        drop(child_ns);
+        drop(root);
         wait_child(pid, timeout.map(|t| Instant::now() + t))
     }
 }
@@ -284,18 +344,23 @@ impl Platform for Linux {
 
     fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>> {
         Ok(match jail {
-            JailRef::Name(n) => self.registry.load(n.as_str()).map(Self::info),
+            JailRef::Name(n) => self.registry.load(n.as_str()).map(|e| self.info(e)),
             JailRef::Jid(j) => self
                 .registry
                 .list()
                 .into_iter()
                 .find(|e| e.reaper == *j)
-                .map(Self::info),
+                .map(|e| self.info(e)),
         })
     }
 
     fn list(&self) -> Result<Vec<JailInfo>> {
-        Ok(self.registry.list().into_iter().map(Self::info).collect())
+        Ok(self
+            .registry
+            .list()
+            .into_iter()
+            .map(|e| self.info(e))
+            .collect())
     }
 
     fn create_and_run(&self, name: &JailName, params: &JailParams, cmd: &RunSpec) -> Result<i32> {
@@ -314,28 +379,35 @@ impl Platform for Linux {
 
         let (status_r, status_w) = pipe()?;
         let (go_r, go_w) = pipe()?;
-        let mut flags = CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS;
-        if params.sysvipc != JailSys::Inherit {
-            flags |= CloneFlags::CLONE_NEWIPC;
-        }
-        if !params.has_network() {
-            flags |= CloneFlags::CLONE_NEWNET;
-        }
-        // From here on this process itself lives in the new mount, IPC and
-        // network namespaces; its children land in the new PID namespace.
-        nix::sched::unshare(flags).map_err(|e| Error::os("unshare", e))?;
-
+        // Only the PID namespace is unshared here (it applies to children
+        // only): the reaper unshares the others for itself, so this
+        // process stays entirely in the host's namespaces.
+        let own_pid_ns = File::open("/proc/self/ns/pid")
+            .map_err(|e| Error::os("opening /proc/self/ns/pid", e))?;
+        nix::sched::unshare(CloneFlags::CLONE_NEWPID)
+            .map_err(|e| Error::os("unshare(CLONE_NEWPID)", e))?;
         // SAFETY: single-threaded process (svcj-exec starts no threads);
         // the child runs the reaper and only ever leaves through _exit.
         let pid = unsafe { libc::fork() };
+        let fork_err = std::io::Error::last_os_error();
+        if pid != 0 {
+            if let Err(e) = nix::sched::setns(&own_pid_ns, CloneFlags::CLONE_NEWPID) {
+                log::warn!("returning to the caller's pid namespace: {e}");
+            }
+        }
         if pid < 0 {
-            return Err(Error::os("fork", std::io::Error::last_os_error()));
+            return Err(Error::os("fork", fork_err));
         }
         if pid == 0 {
             reaper::run(reaper::Args {
                 status_w: status_w.as_raw_fd(),
                 go_r: go_r.as_raw_fd(),
-                close: vec![lock.raw_fd(), status_r.as_raw_fd(), go_w.as_raw_fd()],
+                close: vec![
+                    lock.raw_fd(),
+                    status_r.as_raw_fd(),
+                    go_w.as_raw_fd(),
+                    own_pid_ns.as_raw_fd(),
+                ],
                 log: log.as_ref().map(|f| f.as_raw_fd()),
                 path,
                 argv,
@@ -344,6 +416,7 @@ impl Platform for Linux {
                 name: name.as_str(),
             });
         }
+        drop(own_pid_ns);
         drop(status_w);
         drop(go_r);
         drop(log);
@@ -434,6 +507,13 @@ impl Platform for Linux {
     }
 
     fn signal(&self, pid: i32, sig: i32) -> Result<()> {
+        if pid <= 1 {
+            // kill(0), kill(-1) and kill(1) would reach far more than a
+            // jail member: never, whatever a caller computed.
+            return Err(Error::Unavailable(format!(
+                "refusing to send signal {sig} to PID {pid}"
+            )));
+        }
         // SAFETY: kill(2) with plain integers.
         if unsafe { libc::kill(pid, sig) } != 0 {
             let e = std::io::Error::last_os_error();
@@ -445,11 +525,12 @@ impl Platform for Linux {
     }
 
     fn remove(&self, jail: &JailInfo) -> Result<()> {
-        let Some(entry) = self
-            .registry
-            .read_raw(&jail.name)
-            .filter(|e| e.reaper == jail.jid)
-        else {
+        let seen = self.seen.borrow().get(&jail.jid).cloned();
+        let Some(entry) = seen.or_else(|| {
+            self.registry
+                .read_raw(&jail.name)
+                .filter(|e| e.reaper == jail.jid)
+        }) else {
             return Ok(());
         };
         if registry::is_live(&entry) {
@@ -458,7 +539,8 @@ impl Platform for Linux {
         let deadline = Instant::now() + REMOVE_WAIT;
         let mut pause = Duration::from_millis(1);
         loop {
-            let reaper_gone = !registry::is_live(&entry);
+            let reaper_gone = registry::proc_id(Path::new("/proc"), entry.reaper)
+                .map_or(true, |id| id.starttime != entry.starttime);
             let left = members_of(Path::new("/proc"), entry.pidns, entry.reaper);
             if reaper_gone && left.is_empty() {
                 break;
@@ -481,7 +563,8 @@ impl Platform for Linux {
 }
 
 /// PIDs under `proc` whose PID namespace is `pidns`, `except` excluded.
-/// Zombies count until reaped (they still hold their PID).
+/// Zombies are not members: they have ended, only their parent has not
+/// collected the status yet (and nothing can signal them).
 fn members_of(proc: &Path, pidns: u64, except: i32) -> Vec<i32> {
     let Ok(rd) = std::fs::read_dir(proc) else {
         return Vec::new();
@@ -495,6 +578,12 @@ fn members_of(proc: &Path, pidns: u64, except: i32) -> Vec<i32> {
             std::fs::read_link(proc.join(format!("{pid}/ns/pid")))
                 .map(|l| l.as_os_str().as_bytes() == want.as_bytes())
                 .unwrap_or(false)
+        })
+        .filter(|pid| {
+            std::fs::read_to_string(proc.join(format!("{pid}/stat")))
+                .ok()
+                .and_then(|s| registry::parse_stat(&s))
+                .is_some_and(|(state, _)| state != 'Z' && state != 'X')
         })
         .collect();
     out.sort_unstable();

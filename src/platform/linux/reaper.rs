@@ -1,13 +1,15 @@
 //! The PID-1 reaper of a Linux service jail, and the exec of its command.
 //!
-//! After `svcj-exec` unshared the namespaces and forked, the child is PID 1
+//! After `svcj-exec` unshared the PID namespace and forked, the child is PID 1
 //! of the new PID namespace.  It stays for the life of the jail, because
 //! when PID 1 of a namespace dies the kernel kills every other process in
 //! it (that is how `svcj-kill` removes a jail, and why the kill-everything
 //! guarantee does not depend on any wrapper staying alive).  It:
 //!
 //! 1. waits for the go-ahead (the registry entry is written by then);
-//! 2. makes every mount a slave of the host's (nothing mounted inside
+//! 2. unshares the mount namespace, and the IPC and network namespaces
+//!    unless the jail inherits them (so `svcj-exec` itself never leaves
+//!    the host's), makes every mount a slave of the host's (nothing mounted inside
 //!    propagates out), mounts a fresh `/proc` (the new PID namespace hides
 //!    nothing until then) and, unless the jail inherits the host's IPC, a
 //!    private tmpfs on `/dev/shm` (POSIX shared memory lives in the mount
@@ -106,6 +108,15 @@ pub fn decode(status: libc::c_int) -> i32 {
 
 fn setup(params: &JailParams) -> Result<(), String> {
     use nix::mount::{mount, MsFlags};
+    use nix::sched::CloneFlags;
+    let mut flags = CloneFlags::CLONE_NEWNS;
+    if params.sysvipc != JailSys::Inherit {
+        flags |= CloneFlags::CLONE_NEWIPC;
+    }
+    if !params.has_network() {
+        flags |= CloneFlags::CLONE_NEWNET;
+    }
+    nix::sched::unshare(flags).map_err(|e| format!("unshare: {e}"))?;
     // Best effort: a name for ps(1) and top(1).
     // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes.
     unsafe { libc::prctl(libc::PR_SET_NAME, c"svcj-reaper".as_ptr(), 0, 0, 0) };

@@ -1,0 +1,577 @@
+//! Integration tests of `svcj-exec` on Linux: isolation, exit status,
+//! daemons and joins, refusals that leave nothing behind, no mount leaks.
+//! Root-only tests print `skipped: needs root` when not root.
+
+#![cfg(target_os = "linux")]
+
+mod util;
+
+use std::fs;
+use std::io::Read;
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+use std::time::Duration;
+use util::*;
+
+#[test]
+fn help_lists_every_flag() {
+    let o = run(Command::new(bin("svcj-exec")).arg("--help"));
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    for flag in [
+        "--dry-run",
+        "--options",
+        "--addrs",
+        "--console-log",
+        "--join",
+        "--quiet",
+        "--verbose",
+        "--help",
+        "--version",
+    ] {
+        assert!(out.contains(flag), "--help lacks {flag}:\n{out}");
+    }
+}
+
+#[test]
+fn dry_run_prints_parameters_and_creates_nothing() {
+    let env = Env::new("dry");
+    let o = run(env.exec().args([
+        "-n",
+        "-o",
+        "net_basic nosuchoption",
+        "-a",
+        "192.0.2.1",
+        "web",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "name=svcj-web\npath=/ mount.nodevfs host=inherit ip4=new ip4.addr=192.0.2.1 \
+         ip6=inherit allow.reserved_ports\n"
+    );
+    assert!(stderr(&o).contains("web: unknown service jail option: nosuchoption"));
+    assert!(!env.rundir.exists());
+}
+
+#[test]
+fn usage_errors_exit_64() {
+    for args in [
+        &["foo"][..],
+        &["-j", "svcj-x", "foo", "--", "true"],
+        &["--bogus"],
+    ] {
+        let o = run(Command::new(bin("svcj-exec")).args(args));
+        assert_eq!(code(&o), 64, "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn exit_status_passes_through() {
+    need_root!("exit_status_passes_through");
+    let env = Env::new("status");
+    for (script, want) in [("exit 0", 0), ("exit 3", 3), ("kill -TERM $$", 143)] {
+        let o = run(env.exec().args(["st", "--", "sh", "-c", script]));
+        assert_eq!(code(&o), want, "{script}: {}", stderr(&o));
+    }
+    assert!(empty_or_absent(&env.rundir), "{:?}", env.registry_files());
+}
+
+#[test]
+fn only_the_jails_own_processes_are_visible() {
+    need_root!("only_the_jails_own_processes_are_visible");
+    let env = Env::new("vis");
+    let o = run(env
+        .exec()
+        .args(["vis", "--", "sh", "-c", "ps -e -o pid= -o comm=; ls /proc"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let ps: Vec<(i32, String)> = out
+        .lines()
+        .take_while(|l| l.starts_with(' ') || l.starts_with(char::is_numeric))
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            Some((w.next()?.parse().ok()?, w.next()?.to_string()))
+        })
+        .collect();
+    let comms: Vec<&str> = ps.iter().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(ps[0], (1, "svcj-reaper".to_string()), "{out}");
+    assert_eq!(comms, ["svcj-reaper", "sh", "ps"], "{out}");
+    // /proc lists the same few PIDs and nothing of the host.
+    let pids: Vec<i32> = out.lines().filter_map(|l| l.trim().parse().ok()).collect();
+    assert!(pids.iter().all(|p| *p <= 4), "{out}");
+}
+
+#[test]
+fn network_needs_an_option() {
+    need_root!("network_needs_an_option");
+    let env = Env::new("net");
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let script = format!("exec 3<>/dev/tcp/127.0.0.1/{port} && echo connected");
+    let none = run(env.exec().args(["nonet", "--", "bash", "-c", &script]));
+    assert_ne!(code(&none), 0, "connected without a network option");
+    assert!(!stdout(&none).contains("connected"));
+    let net = run(env
+        .exec()
+        .args(["net", "-o", "net_basic", "--", "bash", "-c", &script]));
+    assert_eq!(code(&net), 0, "{}", stderr(&net));
+    assert!(stdout(&net).contains("connected"));
+    // The jail without network has only a loopback interface, down.
+    let o = run(env.exec().args(["nonet", "--", "cat", "/proc/net/dev"]));
+    let ifaces: Vec<String> = stdout(&o)
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next().map(|s| s.trim().to_string()))
+        .collect();
+    assert_eq!(ifaces, ["lo"], "{}", stdout(&o));
+}
+
+struct MsgQueue(i32);
+
+impl Drop for MsgQueue {
+    fn drop(&mut self) {
+        // SAFETY: removing the queue this test created.
+        unsafe { libc::msgctl(self.0, libc::IPC_RMID, std::ptr::null_mut()) };
+    }
+}
+
+#[test]
+fn sysv_ipc_and_posix_shm_need_sysvipc() {
+    need_root!("sysv_ipc_and_posix_shm_need_sysvipc");
+    let env = Env::new("ipc");
+    let key = 0x5c0_0000 + (std::process::id() as i32 & 0xffff);
+    // SAFETY: msgget with a key and flags; no memory is passed.
+    let id = unsafe { libc::msgget(key, libc::IPC_CREAT | 0o600) };
+    assert!(id >= 0, "msgget: {}", std::io::Error::last_os_error());
+    let _q = MsgQueue(id);
+    let shm = format!("/dev/shm/{}", unique("svcjshm"));
+    fs::write(&shm, "x").unwrap();
+    let script =
+        format!("cat /proc/sysvipc/msg; ls -a /dev/shm; test -e {shm} && echo shm-visible; true");
+    let key_text = key.to_string();
+    let mut outs = Vec::new();
+    for opts in ["", "sysvipcnew", "sysvipc"] {
+        let o = run(env
+            .exec()
+            .args(["ipc", "-o", opts, "--", "sh", "-c", &script]));
+        assert_eq!(code(&o), 0, "{opts}: {}", stderr(&o));
+        outs.push(stdout(&o));
+    }
+    let _ = fs::remove_file(&shm);
+    for (i, opts) in ["", "sysvipcnew"].iter().enumerate() {
+        assert!(
+            !outs[i].contains(&key_text),
+            "{opts:?} sees the queue:\n{}",
+            outs[i]
+        );
+        assert!(!outs[i].contains("shm-visible"), "{opts:?} sees /dev/shm");
+    }
+    assert!(
+        outs[2].contains(&key_text),
+        "sysvipc hides the queue:\n{}",
+        outs[2]
+    );
+    assert!(outs[2].contains("shm-visible"), "sysvipc hides /dev/shm");
+}
+
+#[test]
+fn capabilities_follow_allow_parameters() {
+    need_root!("capabilities_follow_allow_parameters");
+    let env = Env::new("caps");
+    let bnd = |opts: &str| -> u64 {
+        let o = run(env.exec().args([
+            "caps",
+            "-o",
+            opts,
+            "--",
+            "grep",
+            "CapBnd",
+            "/proc/self/status",
+        ]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let hex = stdout(&o).split_whitespace().nth(1).unwrap().to_string();
+        u64::from_str_radix(&hex, 16).unwrap()
+    };
+    let bit = |c: u32| 1u64 << c;
+    let none = bnd("");
+    for c in [10, 12, 13, 14, 25, 30] {
+        assert_eq!(none & bit(c), 0, "capability {c} kept without options");
+    }
+    assert_ne!(
+        none & bit(21),
+        0,
+        "CAP_SYS_ADMIN is not one of the dropped ones"
+    );
+    let raw = bnd("net_raw");
+    assert_ne!(raw & bit(13), 0);
+    assert_eq!(raw & bit(10), 0);
+    let all = bnd("net_all mlock settime routing setaudit");
+    for c in [10, 12, 13, 14, 25, 30] {
+        assert_ne!(all & bit(c), 0, "capability {c} dropped although granted");
+    }
+}
+
+#[test]
+fn console_log_is_appended() {
+    need_root!("console_log_is_appended");
+    let env = Env::new("log");
+    let log = env.path("console.log");
+    for word in ["one", "two"] {
+        let o = run(env.exec().args([
+            "-l",
+            log.to_str().unwrap(),
+            "logged",
+            "--",
+            "sh",
+            "-c",
+            &format!("echo {word}; echo err-{word} >&2"),
+        ]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+    assert_eq!(
+        fs::read_to_string(&log).unwrap(),
+        "one\nerr-one\ntwo\nerr-two\n"
+    );
+}
+
+#[test]
+fn daemon_keeps_the_jail_alive_and_can_be_joined() {
+    need_root!("daemon_keeps_the_jail_alive_and_can_be_joined");
+    let env = Env::new("daemon");
+    let stop = env.path("stop");
+    let marker = unique("daemonmark");
+    let daemon = format!(
+        "sh -c 'while [ ! -e {} ]; do sleep 0.05; done; : {marker}' \
+         </dev/null >/dev/null 2>&1 &",
+        stop.display()
+    );
+    let o = run(env.exec().args(["dmn", "--", "sh", "-c", &daemon]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jid = env.jid("svcj-dmn").expect("registered");
+    assert!(alive(jid));
+    assert_eq!(env.entry("svcj-dmn").unwrap()["name"], "svcj-dmn");
+    assert!(!processes_with(&marker).is_empty());
+
+    // Join by name and by JID: PID 1 is the jail's reaper, the daemon is
+    // visible, the working directory is kept.
+    let here = std::env::current_dir().unwrap();
+    for j in ["svcj-dmn".to_string(), jid.to_string()] {
+        let o = run(env.exec().args([
+            "-j",
+            &j,
+            "--",
+            "sh",
+            "-c",
+            "cat /proc/1/comm; ps -e -o args=; pwd; grep CapBnd /proc/self/status; exit 7",
+        ]));
+        assert_eq!(code(&o), 7, "{j}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.starts_with("svcj-reaper\n"), "{out}");
+        assert!(out.contains(&marker), "{out}");
+        assert!(out.contains(&format!("{}\n", here.display())), "{out}");
+        let bnd = out.lines().find(|l| l.starts_with("CapBnd")).unwrap();
+        let bnd = u64::from_str_radix(bnd.split_whitespace().nth(1).unwrap(), 16).unwrap();
+        assert_eq!(bnd & (1 << 13), 0, "joined command kept CAP_NET_RAW");
+    }
+
+    // A second create is refused and changes nothing.
+    let o = run(env.exec().args(["dmn", "--", "true"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("svcj-dmn already exists"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(env.jid("svcj-dmn"), Some(jid));
+    assert_eq!(env.registry_files(), ["svcj-dmn.jail"]);
+
+    // The last process leaving ends the jail and its entry.
+    fs::write(&stop, "").unwrap();
+    assert!(env.wait_unregistered("svcj-dmn", Duration::from_secs(5)));
+    assert!(wait_for(Duration::from_secs(5), || !alive(jid)));
+    assert!(processes_with(&marker).is_empty());
+    assert!(empty_or_absent(&env.rundir), "{:?}", env.registry_files());
+    let o = run(env.exec().args(["-j", "svcj-dmn", "--", "true"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+}
+
+#[test]
+fn joined_process_keeps_the_jail_alive() {
+    need_root!("joined_process_keeps_the_jail_alive");
+    let env = Env::new("joinlive");
+    let stop = env.path("stop");
+    let wait = format!("while [ ! -e {} ]; do sleep 0.05; done", stop.display());
+    let o = run(env.exec().args([
+        "jl",
+        "--",
+        "sh",
+        "-c",
+        "sleep 30 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jid = env.jid("svcj-jl").unwrap();
+    let mut joined = env
+        .exec()
+        .args(["-j", "svcj-jl", "--", "sh", "-c", &wait])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill the original daemon from inside: only the joined shell is left.
+    assert!(wait_for(Duration::from_secs(5), || {
+        processes_in_ns(env.pidns("svcj-jl").unwrap()).len() >= 3
+    }));
+    let o = run(env
+        .exec()
+        .args(["-j", "svcj-jl", "--", "pkill", "-x", "sleep"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(alive(jid), "the jail ended while a joined process lived");
+    fs::write(&stop, "").unwrap();
+    assert_eq!(joined.wait().unwrap().code(), Some(0));
+    assert!(env.wait_unregistered("svcj-jl", Duration::from_secs(5)));
+    assert!(wait_for(Duration::from_secs(5), || !alive(jid)));
+}
+
+#[test]
+fn concurrent_creates_of_one_name_resolve_to_one() {
+    need_root!("concurrent_creates_of_one_name_resolve_to_one");
+    let env = Env::new("conc");
+    let stop = env.path("stop");
+    let wait = format!("while [ ! -e {} ]; do sleep 0.05; done", stop.display());
+    let kids: Vec<_> = (0..5)
+        .map(|_| {
+            env.exec()
+                .args(["conc", "--", "sh", "-c", &wait])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    // Every loser returns on its own; the winner waits for the file.
+    assert!(wait_for(Duration::from_secs(10), || env
+        .jid("svcj-conc")
+        .is_some()));
+    std::thread::sleep(Duration::from_millis(500));
+    fs::write(&stop, "").unwrap();
+    let mut codes: Vec<i32> = Vec::new();
+    for mut k in kids {
+        let st = k.wait().unwrap();
+        let mut err = String::new();
+        k.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        if st.code() != Some(0) {
+            assert!(err.contains("already exists"), "{err}");
+        }
+        codes.push(st.code().unwrap());
+    }
+    codes.sort();
+    assert_eq!(codes, [0, 69, 69, 69, 69]);
+    assert!(empty_or_absent(&env.rundir), "{:?}", env.registry_files());
+}
+
+#[test]
+fn stale_entry_does_not_block_a_create() {
+    need_root!("stale_entry_does_not_block_a_create");
+    let env = Env::new("stale");
+    fs::create_dir_all(&env.rundir).unwrap();
+    fs::write(
+        env.rundir.join("svcj-st.jail"),
+        "name=svcj-st\njid=999999\nreaper=999999\npidns=1\nstarttime=1\nip4=disable\n\
+         ip6=disable\nip4.addr=\nip6.addr=\nsysvipc=disable\nparams=path=/\n",
+    )
+    .unwrap();
+    let o = run(env.exec().args(["st", "--", "true"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(empty_or_absent(&env.rundir), "{:?}", env.registry_files());
+}
+
+/// One refusal: exit code, a message naming the problem, nothing created.
+fn refused(env: &Env, args: &[&str], want: i32, msg: &str) {
+    let marker = unique("refusedmark");
+    let mut cmd = env.exec();
+    cmd.args(args).arg(&marker);
+    let o = run(&mut cmd);
+    assert_eq!(code(&o), want, "{args:?}: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.starts_with("svcj-exec: "), "{args:?}: {err}");
+    assert!(err.contains(msg), "{args:?}: {err:?} lacks {msg:?}");
+    assert!(
+        empty_or_absent(&env.rundir),
+        "{args:?}: {:?}",
+        env.registry_files()
+    );
+    assert!(
+        processes_with(&marker).is_empty(),
+        "{args:?}: a process was left"
+    );
+}
+
+#[test]
+fn bad_input_is_refused_and_leaves_nothing() {
+    let env = Env::new("refuse");
+    refused(&env, &["a.b", "--", "true"], 65, "invalid service name");
+    refused(&env, &["a/b", "--", "true"], 65, "'/'");
+    refused(&env, &["", "--", "true"], 65, "empty");
+    refused(
+        &env,
+        &["-a", "192.0.2.300", "-o", "netv4", "x", "--", "true"],
+        65,
+        "192.0.2.300",
+    );
+    refused(
+        &env,
+        &["-o", "sysvipc sysvipcnew", "x", "--", "true"],
+        65,
+        "more than one sysvipc option",
+    );
+}
+
+#[test]
+fn bad_commands_and_hosts_are_refused_and_leave_nothing() {
+    need_root!("bad_commands_and_hosts_are_refused_and_leave_nothing");
+    let env = Env::new("refuse2");
+    refused(
+        &env,
+        &["x", "--", "no-such-command-svcj"],
+        66,
+        "command not found",
+    );
+    refused(
+        &env,
+        &["x", "--", "/nonexistent/cmd"],
+        66,
+        "command not found",
+    );
+    let script = env.path("noexec.sh");
+    fs::write(&script, "#!/bin/sh\n").unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o644)).unwrap();
+    refused(
+        &env,
+        &["x", "--", script.to_str().unwrap()],
+        77,
+        "not executable",
+    );
+    refused(&env, &["x", "--", "/tmp"], 77, "not executable");
+    let log = env.path("nodir/console.log");
+    refused(
+        &env,
+        &["-l", log.to_str().unwrap(), "x", "--", "true"],
+        73,
+        "nodir/console.log",
+    );
+    let _ = fs::remove_dir(&env.rundir);
+
+    let sysctl = env.path("sysctl");
+    for (text, msg) in [
+        (
+            "security.jail.jailed=1\nsecurity.jail.children.max=0\n",
+            "children.max is set to 0",
+        ),
+        (
+            "security.jail.jailed=1\nsecurity.jail.children.max=3\nsecurity.jail.children.cur=3\n",
+            "max number of jail children reached",
+        ),
+    ] {
+        fs::write(&sysctl, text).unwrap();
+        let marker = unique("nestedmark");
+        let o = run(env
+            .exec()
+            .env("SVCJ_SYSCTL_FILE", &sysctl)
+            .args(["x", "--", "true", &marker]));
+        assert_eq!(code(&o), 69, "{}", stderr(&o));
+        assert!(stderr(&o).contains(msg), "{}", stderr(&o));
+        assert!(empty_or_absent(&env.rundir));
+        assert!(processes_with(&marker).is_empty());
+    }
+}
+
+#[test]
+fn not_root_is_refused_and_leaves_nothing() {
+    need_root!("not_root_is_refused_and_leaves_nothing");
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("not_root_is_refused_and_leaves_nothing: skipped: no setpriv");
+        return;
+    }
+    let env = Env::new("nonroot");
+    let marker = unique("nonrootmark");
+    let o = run(Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin("svcj-exec"))
+        .args(["x", "--", "true", &marker])
+        .env("SVCJ_RUNDIR", &env.rundir));
+    if stderr(&o).contains("Permission denied") && code(&o) != 77 {
+        eprintln!("not_root_is_refused_and_leaves_nothing: skipped: nobody cannot run the binary");
+        return;
+    }
+    assert_eq!(code(&o), 77, "{}", stderr(&o));
+    assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
+    assert!(empty_or_absent(&env.rundir));
+    assert!(processes_with(&marker).is_empty());
+    // A dry run needs no privilege.
+    let o = run(Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin("svcj-exec"))
+        .args(["-n", "x"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("name=svcj-x\n"));
+}
+
+#[test]
+fn linux_gaps_and_unknown_words_are_warned_about() {
+    need_root!("linux_gaps_and_unknown_words_are_warned_about");
+    let env = Env::new("warn");
+    let o = run(env.exec().args([
+        "-o",
+        "netv4 nosuchoption vmm",
+        "-a",
+        "192.0.2.1 2001:db8::1",
+        "w",
+        "--",
+        "true",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("w: unknown service jail option: nosuchoption"),
+        "{err}"
+    );
+    assert!(err.contains("address 2001:db8::1 has no effect"), "{err}");
+    assert!(err.contains("addresses are not enforced"), "{err}");
+    assert!(err.contains("IPv4 without IPv6"), "{err}");
+    assert!(err.contains("allow.vmm"), "{err}");
+    let q = run(env.exec().args([
+        "-q",
+        "-o",
+        "netv4 nosuchoption vmm",
+        "-a",
+        "192.0.2.1",
+        "w",
+        "--",
+        "true",
+    ]));
+    assert_eq!(code(&q), 0);
+    assert_eq!(stderr(&q), "");
+}
+
+#[test]
+fn no_mount_leaks_to_the_host() {
+    need_root!("no_mount_leaks_to_the_host");
+    let env = Env::new("mounts");
+    let before = host_mounts();
+    for opts in ["", "sysvipc", "net_basic sysvipcnew"] {
+        let o = run(env.exec().args([
+            "m",
+            "-o",
+            opts,
+            "--",
+            "sh",
+            "-c",
+            "grep -c . /proc/self/mountinfo >/dev/null",
+        ]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    assert_eq!(host_mounts(), before);
+    assert!(empty_or_absent(&env.rundir));
+}

@@ -1,0 +1,279 @@
+//! Shared helpers for the integration tests (ripgrep's `tests/util`
+//! style): run the real binaries against a private registry directory and
+//! clean up every jail a test made, even when the test fails.
+//!
+//! Use it from a test file with `mod util;`.  Each test makes one
+//! [`Env`]; dropping it SIGKILLs the reaper of every jail registered in its
+//! directory (the kernel then kills the rest of each jail) and removes the
+//! directory.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// True when running as root; otherwise prints `skipped: needs root`.
+pub fn root_or_skip(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        eprintln!("{test}: skipped: needs root");
+    }
+    root
+}
+
+/// Skip the calling test (return) unless root.
+#[macro_export]
+macro_rules! need_root {
+    ($name:expr) => {
+        if !$crate::util::root_or_skip($name) {
+            return;
+        }
+    };
+}
+
+/// Path of one of the package's binaries.
+pub fn bin(name: &str) -> PathBuf {
+    match name {
+        "svcj-exec" => PathBuf::from(env!("CARGO_BIN_EXE_svcj-exec")),
+        "svcj-kill" => PathBuf::from(env!("CARGO_BIN_EXE_svcj-kill")),
+        "svcj-check" => PathBuf::from(env!("CARGO_BIN_EXE_svcj-check")),
+        other => panic!("unknown binary {other}"),
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A unique word for markers, file names and service names.
+pub fn unique(tag: &str) -> String {
+    format!(
+        "{tag}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// One test's private world: a registry directory and a scratch directory.
+pub struct Env {
+    /// `SVCJ_RUNDIR` of this test.
+    pub rundir: PathBuf,
+    /// Scratch directory for marker files.
+    pub scratch: PathBuf,
+}
+
+impl Env {
+    /// A new environment; `tag` names the directories.
+    pub fn new(tag: &str) -> Env {
+        let base = std::env::temp_dir().join(format!("svcj-it-{}", unique(tag)));
+        let rundir = base.join("run");
+        let scratch = base.join("scratch");
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(&scratch)
+            .unwrap();
+        // The registry directory itself is left for svcj-exec to create.
+        Env { rundir, scratch }
+    }
+
+    /// `svcj-exec` with this environment.
+    pub fn exec(&self) -> Command {
+        self.cmd("svcj-exec")
+    }
+
+    /// `svcj-kill` with this environment.
+    pub fn kill(&self) -> Command {
+        self.cmd("svcj-kill")
+    }
+
+    /// Any binary of the package with this environment.
+    pub fn cmd(&self, name: &str) -> Command {
+        let mut c = Command::new(bin(name));
+        c.env("SVCJ_RUNDIR", &self.rundir)
+            .env_remove("SVCJ_SYSCTL_FILE")
+            .env_remove("RUST_LOG");
+        c
+    }
+
+    /// A path in the scratch directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.scratch.join(name)
+    }
+
+    /// Names of the files in the registry directory (none if it does not
+    /// exist).
+    pub fn registry_files(&self) -> Vec<String> {
+        let Ok(rd) = fs::read_dir(&self.rundir) else {
+            return Vec::new();
+        };
+        let mut v: Vec<String> = rd
+            .flatten()
+            .map(|d| d.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The registry entry of `jail` as key/value pairs.
+    pub fn entry(&self, jail: &str) -> Option<BTreeMap<String, String>> {
+        let text = fs::read_to_string(self.rundir.join(format!("{jail}.jail"))).ok()?;
+        Some(
+            text.lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    /// The JID (reaper PID) of `jail`.
+    pub fn jid(&self, jail: &str) -> Option<i32> {
+        self.entry(jail)?.get("jid")?.parse().ok()
+    }
+
+    /// The PID namespace inode of `jail`.
+    pub fn pidns(&self, jail: &str) -> Option<u64> {
+        self.entry(jail)?.get("pidns")?.parse().ok()
+    }
+
+    /// Wait (at most `limit`) until `jail` has no registry entry.
+    pub fn wait_unregistered(&self, jail: &str, limit: Duration) -> bool {
+        wait_for(limit, || self.entry(jail).is_none())
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let mut reapers = Vec::new();
+        for f in self.registry_files() {
+            if let Some(name) = f.strip_suffix(".jail") {
+                if let Some(e) = self.entry(name) {
+                    let pid: i32 = e.get("reaper").and_then(|p| p.parse().ok()).unwrap_or(0);
+                    let ns: u64 = e.get("pidns").and_then(|p| p.parse().ok()).unwrap_or(0);
+                    if pid > 1 && pid_ns(pid) == Some(ns) {
+                        // SAFETY: kill(2) on the reaper this test created.
+                        unsafe { libc::kill(pid, libc::SIGKILL) };
+                        reapers.push(ns);
+                    }
+                }
+            }
+        }
+        for ns in reapers {
+            wait_for(Duration::from_secs(3), || processes_in_ns(ns).is_empty());
+        }
+        if let Some(base) = self.scratch.parent() {
+            let _ = fs::remove_dir_all(base);
+        }
+    }
+}
+
+/// Poll `f` until it is true or `limit` passed.
+pub fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + limit;
+    loop {
+        if f() {
+            return true;
+        }
+        if Instant::now() >= end {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The PID namespace inode of `pid`, if it is alive (not a zombie).
+pub fn pid_ns(pid: i32) -> Option<u64> {
+    fs::metadata(format!("/proc/{pid}/ns/pid"))
+        .ok()
+        .map(|m| m.ino())
+}
+
+/// Every live (not zombie) host PID in PID namespace `ns`, the reaper
+/// included.
+pub fn processes_in_ns(ns: u64) -> Vec<i32> {
+    let want = format!("pid:[{ns}]");
+    let mut v: Vec<i32> = fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|d| d.file_name().to_str()?.parse().ok())
+        .filter(|pid: &i32| {
+            fs::read_link(format!("/proc/{pid}/ns/pid"))
+                .map(|l| l.to_string_lossy() == want)
+                .unwrap_or(false)
+        })
+        .filter(|pid| alive(*pid))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// PIDs of live processes whose command line contains `marker`.
+pub fn processes_with(marker: &str) -> Vec<i32> {
+    let me = std::process::id() as i32;
+    fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|d| d.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| pid != me)
+        .filter(|pid| {
+            fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|c| {
+                    c.split(|b| *b == 0)
+                        .any(|a| String::from_utf8_lossy(a).contains(marker))
+                })
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// Whether `pid` exists and is not a zombie.
+pub fn alive(pid: i32) -> bool {
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(s) => {
+            let state = s.rsplit(')').next().unwrap_or("").trim_start();
+            !state.starts_with('Z') && !state.starts_with('X')
+        }
+        Err(_) => false,
+    }
+}
+
+/// The caller's mount table (`/proc/self/mountinfo`).
+pub fn host_mounts() -> String {
+    fs::read_to_string("/proc/self/mountinfo").unwrap()
+}
+
+/// stdout as a string.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// stderr as a string.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The exit code (panics on death by signal, which a CLI must not do).
+pub fn code(o: &Output) -> i32 {
+    o.status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {:?}\n{}", o.status, stderr(o)))
+}
+
+/// Run `cmd` and return its output.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// Whether `path` is a directory with nothing in it, or absent.
+pub fn empty_or_absent(path: &Path) -> bool {
+    match fs::read_dir(path) {
+        Ok(mut rd) => rd.next().is_none(),
+        Err(_) => true,
+    }
+}
