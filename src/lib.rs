@@ -13,6 +13,7 @@ pub mod kill;
 pub mod name;
 pub mod options;
 pub mod platform;
+pub mod rcconf;
 pub mod sysexits;
 
 pub use error::{Error, Result};

@@ -660,7 +660,15 @@ for d in usr bin sbin lib lib32 lib64 libx32 etc dev proc tmp; do
 done
 mkdir -p "$R/svcjbin" "$R/run"
 mount --bind {bindir} "$R/svcjbin"
-chroot "$R" /bin/sh -c 'SVCJ_RUNDIR=/run/svcj /svcjbin/svcj-exec c -- sh -c "ps -e -o comm=; ls /run/svcj"'
+cat > "$R/run/inside.sh" <<'INSIDE'
+export SVCJ_RUNDIR=/run/svcj
+/svcjbin/svcj-exec c -- sh -c "ps -e -o comm=; ls /run/svcj"
+/svcjbin/svcj-exec d -- sh -c "sleep 1000 </dev/null >/dev/null 2>&1 &"
+/svcjbin/svcj-exec -j svcj-d -- sh -c "test -d /svcjbin && echo joined-in-the-same-root"
+/svcjbin/svcj-kill -q svcj-d
+ls /run/svcj
+INSIDE
+chroot "$R" /bin/sh /run/inside.sh
 "#,
         root = root.display(),
         bindir = bindir.display()
@@ -671,10 +679,11 @@ chroot "$R" /bin/sh -c 'SVCJ_RUNDIR=/run/svcj /svcjbin/svcj-exec c -- sh -c "ps 
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "svcj-reaper\nsh\nps\nsvcj-c.jail\n",
+        "svcj-reaper\nsh\nps\nsvcj-c.jail\njoined-in-the-same-root\n",
         "{}",
         stderr(&o)
     );
     assert_eq!(host_mounts(), before);
     assert!(empty_or_absent(&root.join("run/svcj")));
+    let _ = fs::remove_file(root.join("run/inside.sh"));
 }

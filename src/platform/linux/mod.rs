@@ -241,6 +241,14 @@ impl Linux {
                 child_ns.push((ns, f, flag));
             }
         }
+        // Entering a mount namespace resets the root directory to that
+        // namespace's root, escaping any chroot the jail was made in: keep
+        // the jail's own root (its reaper's) for the child to return to.
+        let root_path = format!("/proc/{}/root", entry.reaper);
+        let root = File::open(&root_path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+            _ => Error::os(format!("opening {root_path}"), e),
+        })?;
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
@@ -284,6 +292,17 @@ impl Linux {
                     ));
                 }
             }
+            // SAFETY: fchdir on a directory fd we own, then chroot(".")
+            // with a valid NUL-terminated path.
+            if unsafe { libc::fchdir(root.as_raw_fd()) } != 0
+                || unsafe { libc::chroot(c".".as_ptr()) } != 0
+            {
+                reaper::child_error(&format!(
+                    "entering the root directory of {}: {}",
+                    jail.name,
+                    std::io::Error::last_os_error()
+                ));
+            }
             // SAFETY: chdir with a valid NUL-terminated path.
             if unsafe { libc::chdir(cwd.as_ptr()) } != 0 {
                 reaper::child_error(&format!(
@@ -304,6 +323,7 @@ impl Linux {
         }
         drop(log);
         drop(child_ns);
+        drop(root);
         match timeout {
             Some(t) => wait_child(pid, Some(Instant::now() + t)),
             None => wait_child_forwarding(pid),

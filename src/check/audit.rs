@@ -1,0 +1,691 @@
+//! `svcj-check audit`: every rc.d service of a host and its service jail.
+//!
+//! An admin (or a security review) wants one answer per service: is it
+//! enabled, does it run jailed, with which options and parameters, and how
+//! exposed is it — plus everything that is wrong: option words rc.subr
+//! would ignore, conflicts, bad addresses, a jail asked for while the
+//! svcj-tools hook is missing (rc.subr would then start the service
+//! unjailed or refuse it), scripts that cannot work jailed.  The host's
+//! configuration is read with [`crate::rcconf`], which evaluates rc.conf
+//! and the scripts statically: an audit never runs anything from the host.
+//!
+//! The root directory and `${LOCALBASE}` are parameters so that fixture
+//! trees can be audited; all paths in the report are host paths (relative
+//! to the root), so reports are reproducible.
+
+use crate::check::lint::{self, Severity};
+use crate::check::preflight;
+use crate::error::{Error, Result};
+use crate::options::{self, Exposure};
+use crate::rcconf::{self, Loader, Note, RcScript};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// Where to audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditConfig {
+    /// The root of the tree (`/` on a live host).
+    pub root: PathBuf,
+    /// `${LOCALBASE}` as a path inside the root (default `/usr/local`).
+    pub localbase: PathBuf,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            root: PathBuf::from("/"),
+            localbase: PathBuf::from(DEFAULT_LOCALBASE),
+        }
+    }
+}
+
+/// FreeBSD's default `${LOCALBASE}`.
+pub const DEFAULT_LOCALBASE: &str = "/usr/local";
+
+/// The hook file, relative to `${LOCALBASE}`.
+pub const HOOK_FILE: &str = "etc/rc.subr.d/svcj-tools.sh";
+
+/// Whether the rc.subr hook of svcj-tools is in place (DESIGN §6), as
+/// `svcj-check preflight` decides it: the texts are preflight's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum HookState {
+    /// The hook file exists and rc.subr loads it.
+    Installed {
+        /// Where it is sourced from.
+        detail: String,
+    },
+    /// The hook file exists but rc.subr does not load it.
+    NotSourced {
+        /// What preflight found.
+        detail: String,
+        /// The line to add, and where.
+        fix: String,
+    },
+    /// The hook file does not exist.
+    Missing {
+        /// What preflight found.
+        detail: String,
+        /// How to install it.
+        fix: String,
+    },
+}
+
+/// The host path of the hook for `localbase`.
+pub fn hook_path(localbase: &Path) -> PathBuf {
+    Path::new("/").join(localbase).join(HOOK_FILE)
+}
+
+/// Is the hook installed under `root`?  The rule is preflight's
+/// ([`preflight::hook_items`]): the hook file exists, and
+/// `/etc/local.rc.subr` sources it when the tree's rc.subr reads that
+/// file, `/etc/rc.conf` otherwise.
+pub fn hook_installed(root: &Path, localbase: &Path) -> HookState {
+    let cfg = preflight::Config {
+        root: root.to_path_buf(),
+        localbase: Path::new("/").join(localbase),
+        probe_unshare: false,
+    };
+    let items = preflight::hook_items(&cfg, true);
+    let fix = |i: &preflight::Item| i.fix.clone().unwrap_or_default();
+    if let Some(i) = items
+        .iter()
+        .find(|i| i.check == "hook installed" && i.state == preflight::State::Fail)
+    {
+        return HookState::Missing {
+            detail: i.detail.clone(),
+            fix: fix(i),
+        };
+    }
+    match items.iter().find(|i| i.check == "hook sourced") {
+        Some(i) if i.state == preflight::State::Fail => HookState::NotSourced {
+            detail: i.detail.clone(),
+            fix: fix(i),
+        },
+        Some(i) => HookState::Installed {
+            detail: i.detail.clone(),
+        },
+        None => HookState::Installed {
+            detail: String::new(),
+        },
+    }
+}
+
+/// Whether the service starts (rc.subr's rcvar check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Enabled {
+    /// `rcvar` is YES.
+    Yes,
+    /// `rcvar` is NO (or not set properly).
+    No,
+    /// The script has no `rcvar`: it runs whenever it is called.
+    Always,
+    /// The script could not be read.
+    Unknown,
+}
+
+impl Enabled {
+    fn as_str(self) -> &'static str {
+        match self {
+            Enabled::Yes => "yes",
+            Enabled::No => "no",
+            Enabled::Always => "always",
+            Enabled::Unknown => "?",
+        }
+    }
+}
+
+/// One finding about a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditFinding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// The audit of one rc.d service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceAudit {
+    /// `name=` of the script (its file name if it has none).
+    pub name: String,
+    /// Host path of the script.
+    pub script: String,
+    /// The script's rcvar.
+    pub rcvar: Option<String>,
+    /// Enabled or not.
+    pub enabled: Enabled,
+    /// The rcvar's value.
+    pub enable_value: Option<String>,
+    /// Runs in a service jail.
+    pub jailed: bool,
+    /// The variable that decided `jailed` (`foo_svcj` or `svcj_all_enable`).
+    pub jailed_by: Option<String>,
+    /// Effective `<name>_svcj_options`.
+    pub options: String,
+    /// Where the options were set (`/etc/rc.conf:12`).
+    pub options_from: Option<String>,
+    /// Effective `<name>_svcj_ipaddrs`.
+    pub addresses: String,
+    /// Where the addresses were set.
+    pub addresses_from: Option<String>,
+    /// The jail(8) parameter words (`None` when the options are invalid).
+    pub params: Option<Vec<String>>,
+    /// The exposure of the jailed service (`None` when not jailed),
+    /// written as in the text table (`raw-sockets`).
+    #[serde(serialize_with = "exposure_word")]
+    pub exposure: Option<Exposure>,
+    /// Errors and warnings.
+    pub findings: Vec<AuditFinding>,
+    /// Constructs of the script that were not evaluated.
+    pub notes: Vec<String>,
+}
+
+fn exposure_word<S: serde::Serializer>(
+    e: &Option<Exposure>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_str(&e.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+impl ServiceAudit {
+    fn push(&mut self, severity: Severity, message: String, fix: String) {
+        self.findings.push(AuditFinding {
+            severity,
+            message,
+            fix,
+        });
+    }
+}
+
+/// The audit of a whole host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    /// Every service, by name then script path.
+    pub services: Vec<ServiceAudit>,
+    /// The hook.
+    pub hook: HookState,
+    /// The hook's host path.
+    pub hook_file: String,
+    /// What the reader skipped in rc.conf files (never run).
+    pub notes: Vec<Note>,
+}
+
+/// Services that configure the host's kernel at boot (network, routing,
+/// mounts, modules, devices, swap) and so cannot work in a service jail.
+pub const HOST_ONLY_SERVICES: [&str; 19] = [
+    "devd",
+    "devfs",
+    "dumpon",
+    "hostid",
+    "hostname",
+    "ipfw",
+    "kld",
+    "kldxref",
+    "mountcritlocal",
+    "mountcritremote",
+    "mountlate",
+    "netif",
+    "pf",
+    "pflog",
+    "routing",
+    "swap",
+    "sysctl",
+    "zfs",
+    "zvol",
+];
+
+/// Audit every rc.d service under `cfg.root`.
+pub fn audit(cfg: &AuditConfig) -> Result<AuditReport> {
+    if !cfg.root.is_dir() {
+        return Err(Error::NoInput {
+            path: cfg.root.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+        });
+    }
+    let localbase = Path::new("/").join(&cfg.localbase);
+    let hook = hook_installed(&cfg.root, &localbase);
+    let hook_file = hook_path(&localbase).display().to_string();
+    let mut loader = Loader::new(&cfg.root, &localbase);
+    let mut services = Vec::new();
+    for dir in [PathBuf::from("/etc/rc.d"), localbase.join("etc/rc.d")] {
+        let real = loader.real(&dir);
+        let entries = match std::fs::read_dir(&real) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                loader.notes.insert(Note {
+                    file: dir.display().to_string(),
+                    line: 0,
+                    text: format!("cannot read directory: {e}"),
+                });
+                continue;
+            }
+        };
+        let mut files: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.path().is_dir())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.') && !n.ends_with('~') && !n.ends_with(".sample"))
+            .collect();
+        files.sort();
+        for f in files {
+            let host = dir.join(&f);
+            if let Some(s) = audit_one(&mut loader, &host, &f, &hook) {
+                services.push(s);
+            }
+        }
+    }
+    services.sort_by(|a, b| (&a.name, &a.script).cmp(&(&b.name, &b.script)));
+    Ok(AuditReport {
+        services,
+        hook,
+        hook_file,
+        notes: loader.notes.into_iter().collect(),
+    })
+}
+
+fn audit_one(
+    loader: &mut Loader,
+    host: &Path,
+    file_name: &str,
+    hook: &HookState,
+) -> Option<ServiceAudit> {
+    let script_path = host.display().to_string();
+    let mut svc = ServiceAudit {
+        name: file_name.to_string(),
+        script: script_path.clone(),
+        rcvar: None,
+        enabled: Enabled::Unknown,
+        enable_value: None,
+        jailed: false,
+        jailed_by: None,
+        options: String::new(),
+        options_from: None,
+        addresses: String::new(),
+        addresses_from: None,
+        params: None,
+        exposure: None,
+        findings: Vec::new(),
+        notes: Vec::new(),
+    };
+    let s: RcScript = match loader.read_script(host) {
+        Ok(s) => s,
+        Err(e) => {
+            svc.push(
+                Severity::Warning,
+                format!("{script_path}: cannot read: {e}"),
+                "make the script readable by the auditing user, or audit as root".into(),
+            );
+            return Some(svc);
+        }
+    };
+    if s.run_rc_command.is_none() {
+        loader.notes.insert(Note {
+            file: script_path,
+            line: 0,
+            text: "not an rc.d script (no run_rc_command): not audited".into(),
+        });
+        return None;
+    }
+    svc.notes = s.notes.iter().map(|n| n.to_string()).collect();
+    let name = match s.name() {
+        Some(n) => n.to_string(),
+        None => {
+            svc.push(
+                Severity::Warning,
+                "the script sets no `name=`; using its file name".into(),
+                format!("add `name=\"{file_name}\"` to the script"),
+            );
+            file_name.to_string()
+        }
+    };
+    svc.name = name.clone();
+    if s.load_rc_config.is_none() {
+        svc.push(
+            Severity::Warning,
+            "the script never calls load_rc_config: rc.conf does not apply to it".into(),
+            "add `load_rc_config $name` before run_rc_command".into(),
+        );
+    }
+
+    // Enabled: rc.subr's checkyesno on the rcvar.
+    svc.rcvar = s.rcvar().map(str::to_string);
+    svc.enabled = match s.rcvar() {
+        None => Enabled::Always,
+        Some(rcvar) => {
+            let v = s.var(rcvar).unwrap_or("");
+            svc.enable_value = s.var(rcvar).map(str::to_string);
+            match rcconf::yes_no(v) {
+                Some(true) => Enabled::Yes,
+                Some(false) => Enabled::No,
+                None => {
+                    svc.push(
+                        Severity::Warning,
+                        format!("{rcvar} is not set properly ({v:?}); rc.subr treats it as NO"),
+                        format!("set {rcvar}=\"YES\" or {rcvar}=\"NO\" in rc.conf"),
+                    );
+                    Enabled::No
+                }
+            }
+        }
+    };
+
+    // Jailed: the per-service value wins either way; empty falls back to
+    // svcj_all_enable.
+    let svcj_var = format!("{name}_svcj");
+    let (by, value) = match s.var(&svcj_var).filter(|v| !v.is_empty()) {
+        Some(v) => (Some(svcj_var.clone()), v.to_string()),
+        None => match s.var("svcj_all_enable").filter(|v| !v.is_empty()) {
+            Some(v) => (Some("svcj_all_enable".to_string()), v.to_string()),
+            None => (None, String::new()),
+        },
+    };
+    if let Some(var) = &by {
+        match rcconf::yes_no(&value) {
+            Some(j) => svc.jailed = j,
+            None => svc.push(
+                Severity::Warning,
+                format!("{var} is not set properly ({value:?}); treated as NO"),
+                format!("set {var}=\"YES\" or {var}=\"NO\" in rc.conf"),
+            ),
+        }
+    }
+    if let Some(v) = by.as_deref().and_then(|b| s.env.get_value(b)) {
+        if v.origin.starts_with(&format!("{}:", s.path)) {
+            svc.push(
+                Severity::Warning,
+                format!(
+                    "{} is set by the script itself ({}), not by the admin",
+                    by.as_deref().unwrap_or(""),
+                    v.origin
+                ),
+                "report it to the port's maintainer (svcj-check lint flags it); \
+                 set the value you want in rc.conf"
+                    .into(),
+            );
+        }
+    }
+    svc.jailed_by = by;
+
+    // Options and addresses.
+    let opt_var = format!("{name}_svcj_options");
+    let addr_var = format!("{name}_svcj_ipaddrs");
+    if let Some(v) = s.env.get_value(&opt_var) {
+        svc.options = v.value.split_whitespace().collect::<Vec<_>>().join(" ");
+        svc.options_from = Some(v.origin.to_string());
+    }
+    if let Some(v) = s.env.get_value(&addr_var) {
+        svc.addresses = v.value.split_whitespace().collect::<Vec<_>>().join(" ");
+        svc.addresses_from = Some(v.origin.to_string());
+    }
+    // Problems with the options only break a jailed service; for others
+    // they are latent (warnings).
+    let sev = if svc.jailed {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let from = |o: &Option<String>| {
+        o.as_deref()
+            .map_or(String::new(), |o| format!(" (set at {o})"))
+    };
+    match options::parse(&svc.options, &svc.addresses) {
+        Ok(p) => {
+            for w in &p.unknown {
+                svc.push(
+                    sev,
+                    format!(
+                        "unknown service jail option: {w}{}",
+                        from(&svc.options_from)
+                    ),
+                    format!(
+                        "remove it from {opt_var}; known words: {}",
+                        options::SvcjOption::ALL.map(|o| o.word()).join(" ")
+                    ),
+                );
+            }
+            if !p.unused_addrs.is_empty() {
+                let list: Vec<String> = p.unused_addrs.iter().map(|a| a.to_string()).collect();
+                svc.push(
+                    Severity::Warning,
+                    format!(
+                        "{addr_var} has {} that no network option uses",
+                        list.join(" ")
+                    ),
+                    format!("add netv4/netv6/net_basic to {opt_var}, or remove the addresses"),
+                );
+            }
+            svc.params = Some(p.params.jail_words());
+            if svc.jailed {
+                svc.exposure = Some(p.params.exposure());
+            }
+        }
+        Err(e @ Error::SysvipcConflict { .. }) => svc.push(
+            sev,
+            format!("{e}{}", from(&svc.options_from)),
+            format!("keep one of sysvipc and sysvipcnew in {opt_var}"),
+        ),
+        Err(e) => svc.push(
+            sev,
+            format!("{e}{}", from(&svc.addresses_from)),
+            format!("give bare IPv4/IPv6 addresses in {addr_var}"),
+        ),
+    }
+
+    if svc.jailed {
+        match hook {
+            HookState::Installed { .. } => {}
+            HookState::NotSourced { detail, fix } => svc.push(
+                Severity::Error,
+                format!("jailed, but the svcj-tools hook is not loaded: {detail}"),
+                fix.clone(),
+            ),
+            HookState::Missing { detail, fix } => svc.push(
+                Severity::Error,
+                format!("jailed, but the svcj-tools hook is missing: {detail}"),
+                fix.clone(),
+            ),
+        }
+        if HOST_ONLY_SERVICES.contains(&name.as_str()) {
+            svc.push(
+                Severity::Error,
+                format!("{name} configures the host (kernel, network, mounts or devices) and cannot work jailed"),
+                format!("set {svcj_var}=\"NO\" in rc.conf"),
+            );
+        }
+        for f in lint::jail_findings(&s) {
+            svc.push(
+                Severity::Error,
+                format!("cannot work jailed: {}:{}: {}", s.path, f.line, f.message),
+                f.fix,
+            );
+        }
+    }
+    Some(svc)
+}
+
+/// Column widths of the text table (80 columns).
+const W_NAME: usize = 16;
+const W_ENABLED: usize = 7;
+const W_JAILED: usize = 6;
+const W_EXPOSURE: usize = 11;
+const W_OPTIONS: usize = 35;
+const WIDTH: usize = 79;
+
+fn truncate(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(w - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Word-wrap `text` to `WIDTH` columns: `first` prefixes the first line,
+/// `indent` the others.  A line break in `text` starts a new line (so a
+/// shell line to copy, such as preflight's fixes give, stays whole).
+fn wrap(out: &mut String, first: &str, indent: &str, text: &str) {
+    for (n, para) in text.split('\n').enumerate() {
+        let lead = if n == 0 { first } else { indent };
+        wrap_para(out, lead, indent, para);
+    }
+}
+
+fn wrap_para(out: &mut String, first: &str, indent: &str, text: &str) {
+    let mut line = first.to_string();
+    let mut empty = first.trim().is_empty();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if !empty && len + 1 + word.chars().count() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+impl AuditReport {
+    /// Count of findings of a severity.
+    fn count(&self, sev: Severity) -> usize {
+        self.services
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.severity == sev)
+            .count()
+    }
+
+    /// True when any service has an error.
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// The human report: a table of 80 columns, each service's findings
+    /// below its row, then the hook state, a summary and the notes.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "{:<W_NAME$} {:<W_ENABLED$} {:<W_JAILED$} {:<W_EXPOSURE$} {}\n",
+            "NAME", "ENABLED", "JAILED", "EXPOSURE", "OPTIONS"
+        ));
+        for s in &self.services {
+            let exposure = s.exposure.map_or("-".to_string(), |e| e.to_string());
+            let options = if s.options.is_empty() {
+                "-".to_string()
+            } else {
+                truncate(&s.options, W_OPTIONS)
+            };
+            let row = format!(
+                "{:<W_NAME$} {:<W_ENABLED$} {:<W_JAILED$} {:<W_EXPOSURE$} {}",
+                truncate(&s.name, W_NAME),
+                s.enabled.as_str(),
+                if s.jailed { "yes" } else { "no" },
+                exposure,
+                options
+            );
+            out.push_str(row.trim_end());
+            out.push('\n');
+            for f in &s.findings {
+                wrap(
+                    &mut out,
+                    &format!("  {}:", f.severity),
+                    "      ",
+                    &f.message,
+                );
+                wrap(&mut out, "      fix:", "        ", &f.fix);
+            }
+        }
+        out.push('\n');
+        let hook = match &self.hook {
+            HookState::Installed { detail } => format!("hook: installed; {detail}"),
+            HookState::NotSourced { detail, .. } => format!("hook: NOT LOADED; {detail}"),
+            HookState::Missing { detail, .. } => format!("hook: MISSING; {detail}"),
+        };
+        wrap(&mut out, "", "  ", &hook);
+        let enabled = self
+            .services
+            .iter()
+            .filter(|s| matches!(s.enabled, Enabled::Yes | Enabled::Always))
+            .count();
+        let jailed = self.services.iter().filter(|s| s.jailed).count();
+        let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
+        out.push_str(&format!(
+            "{} services: {enabled} enabled, {jailed} jailed; {e} {}, {w} {}\n",
+            self.services.len(),
+            if e == 1 { "error" } else { "errors" },
+            if w == 1 { "warning" } else { "warnings" },
+        ));
+        if !self.notes.is_empty() {
+            out.push_str("not evaluated (never run):\n");
+            for n in &self.notes {
+                wrap(&mut out, "  ", "    ", &n.to_string());
+            }
+        }
+        out
+    }
+
+    /// The JSON report: `services` (every field), `hook`, `notes` and a
+    /// `summary`.
+    pub fn to_json(&self) -> Value {
+        let enabled = self
+            .services
+            .iter()
+            .filter(|s| matches!(s.enabled, Enabled::Yes | Enabled::Always))
+            .count();
+        json!({
+            "services": self.services,
+            "hook": { "file": self.hook_file, "status": self.hook },
+            "notes": self.notes.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+            "summary": {
+                "services": self.services.len(),
+                "enabled": enabled,
+                "jailed": self.services.iter().filter(|s| s.jailed).count(),
+                "errors": self.count(Severity::Error),
+                "warnings": self.count(Severity::Warning),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_and_wrapping() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "ab…");
+        let mut out = String::new();
+        wrap(&mut out, "  x:", "    ", &"word ".repeat(30));
+        assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
+        assert!(out.lines().nth(1).unwrap().starts_with("    word"));
+    }
+
+    #[test]
+    fn hook_path_follows_localbase() {
+        assert_eq!(
+            hook_path(Path::new("/opt/local")),
+            PathBuf::from("/opt/local/etc/rc.subr.d/svcj-tools.sh")
+        );
+        assert_eq!(
+            hook_path(Path::new("usr/local")),
+            PathBuf::from("/usr/local/etc/rc.subr.d/svcj-tools.sh")
+        );
+    }
+}

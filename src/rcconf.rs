@@ -1,0 +1,1621 @@
+//! A reader for rc.conf files and rc.d scripts that never runs them.
+//!
+//! `svcj-check audit` must tell an admin which services run jailed and with
+//! which options, and `svcj-check lint` must explain an rc.d script to its
+//! maintainer.  Both need the values rc.subr would see, but neither may run
+//! anything from the host's configuration: rc.conf and rc.d scripts are
+//! shell, and sourcing them would execute whatever they contain.  So this
+//! module reads the small subset of sh that configuration files use —
+//! assignments with quoting and `$VAR`/`${VAR…}` expansion, `: ${VAR:=x}`
+//! defaults, `export`, `. file` includes, comments, continuations — and
+//! evaluates it statically.  Everything else (command substitution, `if`,
+//! loops, function definitions, other commands) is skipped and recorded as a
+//! [`Note`] for the report; nothing is ever executed.
+//!
+//! The load order follows rc.subr's `load_rc_config`: `/etc/defaults/rc.conf`,
+//! then every file of `rc_conf_files`, then per service
+//! `/etc/rc.conf.d/NAME` (a file, or every file in that directory), then the
+//! same under `${LOCALBASE}/etc/rc.conf.d`.  A script is evaluated in its own
+//! order, so that its `: ${foo_enable:="NO"}` defaults written after
+//! `load_rc_config $name` only apply where rc.conf left the variable unset or
+//! empty — exactly as in the real shell.
+//!
+//! All paths handed to the reader are *host* paths (`/etc/rc.conf`); they
+//! are looked up under a root directory so that fixture trees can be
+//! audited.  Parsed files are cached, so auditing a thousand services reads
+//! the global rc.conf files once.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+
+/// Something the reader skipped (never ran) or could not read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Note {
+    /// Host path of the file (`/etc/rc.conf`).
+    pub file: String,
+    /// 1-based line, 0 when the note is about the whole file.
+    pub line: usize,
+    /// What was skipped and why.
+    pub text: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.text)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.text)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lexing and parsing into a flat list of simple commands.
+// ---------------------------------------------------------------------------
+
+/// One word of a command: its raw source text (quotes included) and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The source text, quotes and escapes included.
+    pub raw: String,
+    /// 1-based line where the word starts.
+    pub line: usize,
+}
+
+/// A simple command, with where it sits in the script's structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// 1-based line of the first word.
+    pub line: usize,
+    /// The words, redirections removed.
+    pub words: Vec<Word>,
+    /// Redirection targets (`>/dev/null` gives `/dev/null`).
+    pub redirects: Vec<Word>,
+    /// Number of enclosing compound commands (0: top level).
+    pub depth: usize,
+    /// The innermost enclosing function, if any.
+    pub function: Option<String>,
+    /// The outermost enclosing compound command: keyword and line.
+    pub compound: Option<(String, usize)>,
+}
+
+/// A function definition found in a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// The function's name.
+    pub name: String,
+    /// 1-based line of the definition.
+    pub line: usize,
+}
+
+/// A parsed shell file: flat commands plus the functions they belong to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Script {
+    /// Every simple command, in source order.
+    pub commands: Vec<Command>,
+    /// Every function definition, in source order.
+    pub functions: Vec<Function>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Word(Word),
+    /// `;` `&` `&&` `||` `|` newline: end of a simple command.
+    Sep(usize),
+    /// `;;`
+    DSemi(usize),
+    LParen(usize),
+    RParen(usize),
+}
+
+/// Length in bytes of the quoted/expanded construct starting at `i`
+/// (`'…'`, `"…"`, `` `…` ``, `$(…)`, `${…}`), or of one escaped character.
+fn construct_len(b: &[u8], i: usize) -> usize {
+    let n = b.len();
+    match b[i] {
+        b'\\' => (2).min(n - i),
+        b'\'' => match b[i + 1..].iter().position(|&c| c == b'\'') {
+            Some(p) => p + 2,
+            None => n - i,
+        },
+        b'"' => {
+            let mut j = i + 1;
+            while j < n && b[j] != b'"' {
+                if b[j] == b'\\' || b[j] == b'`' || (b[j] == b'$' && j + 1 < n) {
+                    j += construct_len(b, j).max(1);
+                } else {
+                    j += 1;
+                }
+            }
+            (j + 1).min(n) - i
+        }
+        b'`' => {
+            let mut j = i + 1;
+            while j < n && b[j] != b'`' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            (j + 1).min(n) - i
+        }
+        b'$' if i + 1 < n && (b[i + 1] == b'(' || b[i + 1] == b'{') => {
+            let (open, close) = if b[i + 1] == b'(' {
+                (b'(', b')')
+            } else {
+                (b'{', b'}')
+            };
+            let mut depth = 0usize;
+            let mut j = i + 1;
+            while j < n {
+                let c = b[j];
+                if c == open {
+                    depth += 1;
+                    j += 1;
+                } else if c == close {
+                    depth -= 1;
+                    j += 1;
+                    if depth == 0 {
+                        return j - i;
+                    }
+                } else if matches!(c, b'\\' | b'\'' | b'"' | b'`') || c == b'$' && j + 1 < n {
+                    if c == b'$' && !(b[j + 1] == b'(' || b[j + 1] == b'{') {
+                        j += 1;
+                    } else {
+                        j += construct_len(b, j).max(1);
+                    }
+                } else {
+                    j += 1;
+                }
+            }
+            n - i
+        }
+        _ => 1,
+    }
+}
+
+fn lex(text: &str) -> Vec<Tok> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    let mut line = 1;
+    let mut heredocs: Vec<(String, bool)> = Vec::new();
+    let mut pending_heredoc = false;
+    while i < n {
+        let c = b[i];
+        match c {
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'\\' if i + 1 < n && b[i + 1] == b'\n' => {
+                i += 2;
+                line += 1;
+            }
+            b'#' => {
+                while i < n && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\n' => {
+                toks.push(Tok::Sep(line));
+                i += 1;
+                line += 1;
+                // Here-document bodies follow the line that opened them.
+                for (delim, strip) in heredocs.drain(..) {
+                    while i < n {
+                        let end = b[i..].iter().position(|&c| c == b'\n').map_or(n, |p| i + p);
+                        let l = &text[i..end];
+                        let l = if strip { l.trim_start_matches('\t') } else { l };
+                        i = (end + 1).min(n);
+                        line += 1;
+                        if l == delim {
+                            break;
+                        }
+                    }
+                }
+            }
+            b';' => {
+                if i + 1 < n && b[i + 1] == b';' {
+                    toks.push(Tok::DSemi(line));
+                    i += 2;
+                } else {
+                    toks.push(Tok::Sep(line));
+                    i += 1;
+                }
+            }
+            b'&' | b'|' => {
+                toks.push(Tok::Sep(line));
+                i += if i + 1 < n && b[i + 1] == c { 2 } else { 1 };
+            }
+            b'(' => {
+                toks.push(Tok::LParen(line));
+                i += 1;
+            }
+            b')' => {
+                toks.push(Tok::RParen(line));
+                i += 1;
+            }
+            _ => {
+                let start = i;
+                let start_line = line;
+                // Redirection operators stick to their word (`2>&1`).
+                while i < n {
+                    let c = b[i];
+                    if matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'(' | b')') {
+                        break;
+                    }
+                    if c == b'&' {
+                        let prev = if i > start { b[i - 1] } else { 0 };
+                        if prev != b'>' && prev != b'<' {
+                            break;
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    if c == b'\\' && i + 1 < n && b[i + 1] == b'\n' {
+                        i += 2;
+                        line += 1;
+                        continue;
+                    }
+                    let len = construct_len(b, i).max(1);
+                    line += b[i..i + len].iter().filter(|&&c| c == b'\n').count();
+                    i += len;
+                }
+                let raw = text[start..i].replace("\\\n", "");
+                if pending_heredoc {
+                    pending_heredoc = false;
+                    heredocs.push((unquote_simple(&raw), false));
+                } else if let Some(rest) = raw.strip_prefix("<<") {
+                    let (strip, rest) = match rest.strip_prefix('-') {
+                        Some(r) => (true, r),
+                        None => (false, rest),
+                    };
+                    if rest.is_empty() {
+                        pending_heredoc = true;
+                    } else {
+                        heredocs.push((unquote_simple(rest), strip));
+                    }
+                }
+                toks.push(Tok::Word(Word {
+                    raw,
+                    line: start_line,
+                }));
+            }
+        }
+    }
+    toks
+}
+
+/// Remove quotes and backslashes without expanding anything.
+fn unquote_simple(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+        .collect()
+}
+
+fn is_redirect(raw: &str) -> bool {
+    let r = raw.trim_start_matches(|c: char| c.is_ascii_digit());
+    r.starts_with('>') || r.starts_with('<')
+}
+
+#[derive(Debug)]
+enum Frame {
+    Compound(String, usize),
+    Case { line: usize, in_pattern: bool },
+    Function(String, usize),
+}
+
+/// Parse shell text into a flat list of simple commands.  The parse is
+/// forgiving: unbalanced keywords never fail, they only shift depths.
+pub fn parse(text: &str) -> Script {
+    let toks = lex(text);
+    let mut script = Script::default();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut cur: Vec<Word> = Vec::new();
+    let mut pending_fn: Option<(String, usize)> = None;
+    let mut skip_to_sep = false; // the word list of `for x in …`
+    let mut case_head = false; // between `case` and `in`
+    let mut i = 0;
+
+    fn finish(script: &mut Script, frames: &[Frame], cur: &mut Vec<Word>) {
+        if cur.is_empty() {
+            return;
+        }
+        let mut words = Vec::new();
+        let mut redirects = Vec::new();
+        let mut it = std::mem::take(cur).into_iter();
+        while let Some(w) = it.next() {
+            if is_redirect(&w.raw) {
+                let target = w
+                    .raw
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .trim_start_matches(['<', '>', '&', '|']);
+                if target.is_empty() {
+                    if let Some(t) = it.next() {
+                        redirects.push(t);
+                    }
+                } else {
+                    redirects.push(Word {
+                        raw: target.to_string(),
+                        line: w.line,
+                    });
+                }
+            } else {
+                words.push(w);
+            }
+        }
+        let line = words
+            .first()
+            .or(redirects.first())
+            .map_or(0, |w: &Word| w.line);
+        let function = frames.iter().rev().find_map(|f| match f {
+            Frame::Function(n, _) => Some(n.clone()),
+            _ => None,
+        });
+        let compound = frames.first().map(|f| match f {
+            Frame::Compound(k, l) => (k.clone(), *l),
+            Frame::Case { line, .. } => ("case".to_string(), *line),
+            Frame::Function(n, l) => (format!("{n}()"), *l),
+        });
+        script.commands.push(Command {
+            line,
+            words,
+            redirects,
+            depth: frames.len(),
+            function,
+            compound,
+        });
+    }
+
+    while i < toks.len() {
+        let tok = &toks[i];
+        i += 1;
+        // Case patterns: `pat|pat)` at command position inside a case body.
+        if cur.is_empty() {
+            if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
+                if *in_pattern {
+                    match tok {
+                        Tok::Sep(_) => continue,
+                        Tok::Word(w) if w.raw == "esac" => {
+                            frames.pop();
+                            continue;
+                        }
+                        _ => {
+                            // Skip to the closing parenthesis of the pattern.
+                            let mut t = tok;
+                            loop {
+                                if matches!(t, Tok::RParen(_)) || i >= toks.len() {
+                                    break;
+                                }
+                                t = &toks[i];
+                                i += 1;
+                            }
+                            *in_pattern = false;
+                            continue;
+                        }
+                    }
+                }
+            }
+        }
+        match tok {
+            Tok::Word(w) => {
+                if skip_to_sep {
+                    continue;
+                }
+                if case_head {
+                    if w.raw == "in" {
+                        case_head = false;
+                        if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
+                            *in_pattern = true;
+                        }
+                    }
+                    continue;
+                }
+                if cur.is_empty() {
+                    match w.raw.as_str() {
+                        "if" | "while" | "until" => {
+                            frames.push(Frame::Compound(w.raw.clone(), w.line));
+                            continue;
+                        }
+                        "for" => {
+                            frames.push(Frame::Compound("for".into(), w.line));
+                            skip_to_sep = true;
+                            continue;
+                        }
+                        "case" => {
+                            frames.push(Frame::Case {
+                                line: w.line,
+                                in_pattern: false,
+                            });
+                            case_head = true;
+                            continue;
+                        }
+                        "then" | "else" | "elif" | "do" | "!" => continue,
+                        "fi" | "done" | "esac" | "}" => {
+                            frames.pop();
+                            continue;
+                        }
+                        "{" => {
+                            match pending_fn.take() {
+                                Some((name, line)) => frames.push(Frame::Function(name, line)),
+                                None => frames.push(Frame::Compound("{".into(), w.line)),
+                            }
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+                // `name()` starts a function definition.
+                if cur.is_empty()
+                    && matches!(toks.get(i), Some(Tok::LParen(_)))
+                    && matches!(toks.get(i + 1), Some(Tok::RParen(_)))
+                {
+                    let name = w.raw.strip_prefix("function ").unwrap_or(&w.raw);
+                    script.functions.push(Function {
+                        name: name.to_string(),
+                        line: w.line,
+                    });
+                    pending_fn = Some((name.to_string(), w.line));
+                    i += 2;
+                    continue;
+                }
+                cur.push(w.clone());
+            }
+            Tok::Sep(_) => {
+                skip_to_sep = false;
+                finish(&mut script, &frames, &mut cur);
+            }
+            Tok::DSemi(_) => {
+                finish(&mut script, &frames, &mut cur);
+                if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
+                    *in_pattern = true;
+                }
+            }
+            Tok::LParen(l) => {
+                if cur.is_empty() {
+                    match pending_fn.take() {
+                        Some((name, line)) => frames.push(Frame::Function(name, line)),
+                        None => frames.push(Frame::Compound("(".into(), *l)),
+                    }
+                } else {
+                    finish(&mut script, &frames, &mut cur);
+                }
+            }
+            Tok::RParen(_) => {
+                finish(&mut script, &frames, &mut cur);
+                frames.pop();
+            }
+        }
+    }
+    finish(&mut script, &frames, &mut cur);
+    script
+}
+
+// ---------------------------------------------------------------------------
+// Variables and expansion.
+// ---------------------------------------------------------------------------
+
+/// A variable's value and where it was last set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    /// The value.
+    pub value: String,
+    /// `/etc/rc.conf:12`
+    pub origin: Rc<str>,
+}
+
+/// The shell variables known so far.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, Value>,
+}
+
+impl Env {
+    /// An empty environment.
+    pub fn new() -> Self {
+        Env::default()
+    }
+
+    /// The value of `name`, `None` when unset.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|v| v.value.as_str())
+    }
+
+    /// The value and origin of `name`.
+    pub fn get_value(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name)
+    }
+
+    /// Set `name`.
+    pub fn set(&mut self, name: &str, value: String, origin: Rc<str>) {
+        self.vars.insert(name.to_string(), Value { value, origin });
+    }
+}
+
+/// rc.subr's `checkyesno`: `Some(true)` for YES/TRUE/ON/1, `Some(false)`
+/// for NO/FALSE/OFF/0 (any case), `None` for anything else ("is not set
+/// properly").
+pub fn yes_no(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "on" | "1" => Some(true),
+        "no" | "false" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(ch) if ch == '_' || ch.is_ascii_alphabetic())
+        && c.all(|ch| ch == '_' || ch.is_ascii_alphanumeric())
+}
+
+/// Split `NAME=value` when `raw` is an assignment word.
+pub fn split_assignment(raw: &str) -> Option<(&str, &str)> {
+    let eq = raw.find('=')?;
+    let (name, value) = (&raw[..eq], &raw[eq + 1..]);
+    is_name(name).then_some((name, value))
+}
+
+/// Match `s` against a sh glob made of `*`, `?` and literals.
+fn glob_match(pat: &[char], s: &[char]) -> bool {
+    match pat.first() {
+        None => s.is_empty(),
+        Some('*') => (0..=s.len()).any(|k| glob_match(&pat[1..], &s[k..])),
+        Some('?') => !s.is_empty() && glob_match(&pat[1..], &s[1..]),
+        Some(c) => s.first() == Some(c) && glob_match(&pat[1..], &s[1..]),
+    }
+}
+
+/// Why a word could not be expanded statically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown(pub String);
+
+struct Expander<'a> {
+    env: &'a mut Env,
+    origin: Rc<str>,
+}
+
+impl Expander<'_> {
+    /// Expand a raw word (quote removal, parameter expansion, escapes).
+    fn word(&mut self, raw: &str) -> Result<String, Unknown> {
+        let b = raw.as_bytes();
+        let mut out = String::new();
+        let mut i = 0;
+        let mut dq = false;
+        while i < b.len() {
+            let c = b[i];
+            match c {
+                b'\'' if !dq => {
+                    let len = construct_len(b, i);
+                    let end = (i + len).min(b.len());
+                    out.push_str(raw[i + 1..end].trim_end_matches('\''));
+                    i = end;
+                }
+                b'"' => {
+                    dq = !dq;
+                    i += 1;
+                }
+                b'\\' => {
+                    if i + 1 >= b.len() {
+                        out.push('\\');
+                        i += 1;
+                    } else {
+                        let next = raw[i + 1..].chars().next().unwrap_or('\\');
+                        if dq && !matches!(next, '$' | '`' | '"' | '\\') {
+                            out.push('\\');
+                        }
+                        out.push(next);
+                        i += 1 + next.len_utf8();
+                    }
+                }
+                b'`' => {
+                    let len = construct_len(b, i);
+                    let inner = raw[i + 1..i + len].trim_end_matches('`');
+                    out.push_str(&self.command_subst(inner)?);
+                    i += len;
+                }
+                b'$' => {
+                    let (text, len) = self.dollar(raw, i)?;
+                    out.push_str(&text);
+                    i += len;
+                }
+                _ => {
+                    let ch = raw[i..].chars().next().unwrap_or(' ');
+                    out.push(ch);
+                    i += ch.len_utf8();
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `$(set_rcvar)` is the one command substitution with a static value.
+    fn command_subst(&mut self, inner: &str) -> Result<String, Unknown> {
+        if inner.trim() == "set_rcvar" {
+            if let Some(name) = self.env.get("name") {
+                return Ok(format!("{name}_enable"));
+            }
+        }
+        Err(Unknown(format!(
+            "command substitution `{}` not run",
+            inner.trim()
+        )))
+    }
+
+    /// Expand the `$…` construct at `i`: returns the text and its length.
+    fn dollar(&mut self, raw: &str, i: usize) -> Result<(String, usize), Unknown> {
+        let b = raw.as_bytes();
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        if next == b'(' {
+            let len = construct_len(b, i);
+            if b.get(i + 2) == Some(&b'(') {
+                return Err(Unknown("arithmetic expansion not evaluated".into()));
+            }
+            let inner = raw[i + 2..i + len].trim_end_matches(')');
+            return Ok((self.command_subst(inner)?, len));
+        }
+        if next == b'{' {
+            let len = construct_len(b, i);
+            let inner = &raw[i + 2..(i + len).saturating_sub(1).max(i + 2)];
+            return Ok((self.brace(inner)?, len));
+        }
+        if next == b'_' || next.is_ascii_alphabetic() {
+            let mut j = i + 1;
+            while j < b.len() && (b[j] == b'_' || b[j].is_ascii_alphanumeric()) {
+                j += 1;
+            }
+            let name = &raw[i + 1..j];
+            return Ok((self.env.get(name).unwrap_or("").to_string(), j - i));
+        }
+        if next.is_ascii_digit() || b"@*#?$!-".contains(&next) {
+            return Err(Unknown(format!(
+                "special parameter ${} not known statically",
+                next as char
+            )));
+        }
+        Ok(("$".to_string(), 1))
+    }
+
+    /// `${…}` contents.
+    fn brace(&mut self, inner: &str) -> Result<String, Unknown> {
+        if let Some(name) = inner.strip_prefix('#') {
+            if is_name(name) {
+                return Ok(self.env.get(name).unwrap_or("").chars().count().to_string());
+            }
+        }
+        let end = inner
+            .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
+            .unwrap_or(inner.len());
+        let name = &inner[..end];
+        if !is_name(name) {
+            return Err(Unknown(format!("${{{inner}}} not known statically")));
+        }
+        let rest = &inner[end..];
+        let val = self.env.get(name).map(str::to_string);
+        if rest.is_empty() {
+            return Ok(val.unwrap_or_default());
+        }
+        let ops = [
+            ":-", ":=", ":+", ":?", "-", "=", "+", "?", "##", "#", "%%", "%",
+        ];
+        let op = ops
+            .iter()
+            .find(|o| rest.starts_with(*o))
+            .ok_or_else(|| Unknown(format!("${{{inner}}} not understood")))?;
+        let arg = &rest[op.len()..];
+        let colon = op.starts_with(':');
+        let present = match &val {
+            Some(v) => !(colon && v.is_empty()),
+            None => false,
+        };
+        match op.trim_start_matches(':') {
+            "-" => {
+                if present {
+                    Ok(val.unwrap_or_default())
+                } else {
+                    self.word(arg)
+                }
+            }
+            "=" => {
+                if present {
+                    Ok(val.unwrap_or_default())
+                } else {
+                    let v = self.word(arg)?;
+                    self.env.set(name, v.clone(), self.origin.clone());
+                    Ok(v)
+                }
+            }
+            "+" => {
+                if present {
+                    self.word(arg)
+                } else {
+                    Ok(String::new())
+                }
+            }
+            "?" => {
+                if present {
+                    Ok(val.unwrap_or_default())
+                } else {
+                    Err(Unknown(format!("${{{inner}}}: {name} is unset")))
+                }
+            }
+            o => {
+                let v: Vec<char> = val.unwrap_or_default().chars().collect();
+                let pat: Vec<char> = self.word(arg)?.chars().collect();
+                let n = v.len();
+                let cut = match o {
+                    "#" => (0..=n).find(|&k| glob_match(&pat, &v[..k])).map(|k| (k, n)),
+                    "##" => (0..=n)
+                        .rev()
+                        .find(|&k| glob_match(&pat, &v[..k]))
+                        .map(|k| (k, n)),
+                    "%" => (0..=n)
+                        .rev()
+                        .find(|&k| glob_match(&pat, &v[k..]))
+                        .map(|k| (0, k)),
+                    _ => (0..=n).find(|&k| glob_match(&pat, &v[k..])).map(|k| (0, k)),
+                };
+                let (a, z) = cut.unwrap_or((0, n));
+                Ok(v[a..z].iter().collect())
+            }
+        }
+    }
+}
+
+/// Expand one raw word against `env`.  `${VAR:=x}` assigns into `env`,
+/// recording `origin`.
+pub fn expand(env: &mut Env, raw: &str, origin: Rc<str>) -> Result<String, Unknown> {
+    Expander { env, origin }.word(raw)
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation.
+// ---------------------------------------------------------------------------
+
+/// How a variable got its value in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignKind {
+    /// `VAR=value` (or `export VAR=value`)
+    Plain,
+    /// `${VAR:=value}` / `${VAR=value}`, whether or not it applied
+    Default,
+}
+
+/// One assignment seen while evaluating a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// Variable name.
+    pub var: String,
+    /// The expanded value (`None` when it could not be expanded).
+    pub value: Option<String>,
+    /// 1-based line.
+    pub line: usize,
+    /// Plain or default.
+    pub kind: AssignKind,
+    /// True when it was evaluated after `load_rc_config`.
+    pub after_load: bool,
+}
+
+/// Host-path helper: `root` joined with an absolute host path.
+pub fn under_root(root: &Path, host: &Path) -> PathBuf {
+    let mut p = root.to_path_buf();
+    for c in host.components() {
+        match c {
+            Component::Normal(s) => p.push(s),
+            // Never climb above the root.
+            Component::ParentDir if p != root => {
+                p.pop();
+            }
+            _ => {}
+        }
+    }
+    p
+}
+
+/// Reads rc.conf files under a root directory, with a parse cache.
+pub struct Loader {
+    root: PathBuf,
+    localbase: PathBuf,
+    cache: HashMap<PathBuf, Option<Rc<Script>>>,
+    /// Notes about files and constructs that were skipped.
+    pub notes: BTreeSet<Note>,
+}
+
+/// Maximum nesting of `. file` includes (protects against include loops).
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// A pass over one file: the state of one `. file`.
+struct Pass<'a> {
+    env: &'a mut Env,
+    notes: &'a mut Vec<Note>,
+    assignments: Option<&'a mut Vec<Assignment>>,
+    /// Whether `load_rc_config` really loads rc.conf (audit) or not (lint).
+    load_conf: bool,
+    saw_load: Option<usize>,
+    saw_run: Option<usize>,
+}
+
+impl Loader {
+    /// A loader for the tree at `root`; `localbase` is a host path such as
+    /// `/usr/local`.
+    pub fn new(root: &Path, localbase: &Path) -> Self {
+        Loader {
+            root: root.to_path_buf(),
+            localbase: localbase.to_path_buf(),
+            cache: HashMap::new(),
+            notes: BTreeSet::new(),
+        }
+    }
+
+    /// The root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The real path of a host path.
+    pub fn real(&self, host: &Path) -> PathBuf {
+        under_root(&self.root, host)
+    }
+
+    /// Parse the file at host path `host`, cached.  `None` when missing;
+    /// unreadable files give a note.
+    fn script(&mut self, host: &Path) -> Option<Rc<Script>> {
+        if let Some(s) = self.cache.get(host) {
+            return s.clone();
+        }
+        let real = self.real(host);
+        let parsed = match std::fs::read(&real) {
+            Ok(bytes) => Some(Rc::new(parse(&String::from_utf8_lossy(&bytes)))),
+            Err(e) => {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    self.notes.insert(Note {
+                        file: host.display().to_string(),
+                        line: 0,
+                        text: format!("cannot read: {e}"),
+                    });
+                }
+                None
+            }
+        };
+        self.cache.insert(host.to_path_buf(), parsed.clone());
+        parsed
+    }
+
+    /// Source host file `host` into `env` (a `. file`).  Returns false when
+    /// the file does not exist.
+    pub fn source(&mut self, env: &mut Env, host: &Path) -> bool {
+        let mut notes = Vec::new();
+        let found = self.source_depth(env, host, &mut notes, 0);
+        self.notes.extend(notes);
+        found
+    }
+
+    fn source_depth(
+        &mut self,
+        env: &mut Env,
+        host: &Path,
+        notes: &mut Vec<Note>,
+        depth: usize,
+    ) -> bool {
+        let Some(script) = self.script(host) else {
+            return false;
+        };
+        let file: Rc<str> = host.display().to_string().into();
+        let mut pass = Pass {
+            env,
+            notes,
+            assignments: None,
+            load_conf: false,
+            saw_load: None,
+            saw_run: None,
+        };
+        self.run(&script, &file, &mut pass, depth, false);
+        true
+    }
+
+    /// Evaluate a parsed file.  `is_script` turns on rc.d script handling
+    /// (`. /etc/rc.subr` ignored, `load_rc_config`/`run_rc_command` noted).
+    fn run(
+        &mut self,
+        script: &Script,
+        file: &Rc<str>,
+        pass: &mut Pass<'_>,
+        depth: usize,
+        is_script: bool,
+    ) {
+        let mut noted_compound: Option<usize> = None;
+        for cmd in &script.commands {
+            if cmd.depth > 0 {
+                if let Some((kind, line)) = &cmd.compound {
+                    let is_fn = kind.ends_with("()");
+                    if noted_compound != Some(*line) && !(is_script && is_fn) {
+                        noted_compound = Some(*line);
+                        let what = if is_fn {
+                            format!("function definition {kind} skipped")
+                        } else {
+                            format!("`{kind}` block skipped (not evaluated)")
+                        };
+                        pass.notes.push(Note {
+                            file: file.to_string(),
+                            line: *line,
+                            text: what,
+                        });
+                    }
+                }
+                if is_script {
+                    if let Some(w) = cmd.words.first() {
+                        if w.raw == "run_rc_command" && pass.saw_run.is_none() {
+                            pass.saw_run = Some(cmd.line);
+                        }
+                    }
+                }
+                continue;
+            }
+            let origin: Rc<str> = format!("{file}:{}", cmd.line).into();
+            let n_assign = cmd
+                .words
+                .iter()
+                .take_while(|w| split_assignment(&w.raw).is_some())
+                .count();
+            let rest = &cmd.words[n_assign..];
+            if rest.is_empty() {
+                for w in &cmd.words {
+                    self.assign(pass, &w.raw, cmd.line, &origin, file);
+                }
+                continue;
+            }
+            let name = unquote_simple(&rest[0].raw);
+            let args = &rest[1..];
+            match name.as_str() {
+                ":" | "true" => {
+                    for a in args {
+                        self.default_words(pass, &a.raw, cmd.line, &origin, file);
+                    }
+                }
+                "export" | "readonly" => {
+                    for a in args {
+                        if split_assignment(&a.raw).is_some() {
+                            self.assign(pass, &a.raw, cmd.line, &origin, file);
+                        }
+                    }
+                }
+                "." | "source" => {
+                    let Some(a) = args.first() else { continue };
+                    let target = match expand(pass.env, &a.raw, origin.clone()) {
+                        Ok(t) => t,
+                        Err(Unknown(why)) => {
+                            pass.notes.push(Note {
+                                file: file.to_string(),
+                                line: cmd.line,
+                                text: format!("include not read: {why}"),
+                            });
+                            continue;
+                        }
+                    };
+                    if is_script && (target == "/etc/rc.subr" || target.ends_with("/rc.subr")) {
+                        continue;
+                    }
+                    if !target.starts_with('/') {
+                        pass.notes.push(Note {
+                            file: file.to_string(),
+                            line: cmd.line,
+                            text: format!("include of relative path {target} not read"),
+                        });
+                    } else if depth >= MAX_INCLUDE_DEPTH {
+                        pass.notes.push(Note {
+                            file: file.to_string(),
+                            line: cmd.line,
+                            text: format!("include of {target} not read: nested too deep"),
+                        });
+                    } else if !self.source_depth(
+                        pass.env,
+                        Path::new(&target),
+                        pass.notes,
+                        depth + 1,
+                    ) {
+                        pass.notes.push(Note {
+                            file: file.to_string(),
+                            line: cmd.line,
+                            text: format!("included file {target} does not exist"),
+                        });
+                    }
+                }
+                "load_rc_config" if is_script => {
+                    let arg = args
+                        .iter()
+                        .map(|a| expand(pass.env, &a.raw, origin.clone()))
+                        .find(|a| !matches!(a.as_deref(), Ok("-s") | Ok("--safe")));
+                    let svc = match arg {
+                        Some(Ok(s)) => s,
+                        _ => pass.env.get("name").unwrap_or("").to_string(),
+                    };
+                    pass.saw_load.get_or_insert(cmd.line);
+                    if pass.load_conf {
+                        // rc.conf notes are the host's, not this script's.
+                        let mut conf_notes = Vec::new();
+                        self.load_into(pass.env, &svc, &mut conf_notes);
+                        self.notes.extend(conf_notes);
+                    }
+                }
+                "run_rc_command" if is_script => {
+                    pass.saw_run.get_or_insert(cmd.line);
+                }
+                _ if is_script => {}
+                other => pass.notes.push(Note {
+                    file: file.to_string(),
+                    line: cmd.line,
+                    text: format!("command `{other}` not run"),
+                }),
+            }
+        }
+    }
+
+    fn assign(
+        &mut self,
+        pass: &mut Pass<'_>,
+        raw: &str,
+        line: usize,
+        origin: &Rc<str>,
+        file: &Rc<str>,
+    ) {
+        let Some((var, value)) = split_assignment(raw) else {
+            return;
+        };
+        let v = expand(pass.env, value, origin.clone());
+        match &v {
+            Ok(v) => pass.env.set(var, v.clone(), origin.clone()),
+            Err(Unknown(why)) => pass.notes.push(Note {
+                file: file.to_string(),
+                line,
+                text: format!("{var} left unchanged: {why}"),
+            }),
+        }
+        if let Some(a) = pass.assignments.as_deref_mut() {
+            a.push(Assignment {
+                var: var.to_string(),
+                value: v.ok(),
+                line,
+                kind: AssignKind::Plain,
+                after_load: pass.saw_load.is_some(),
+            });
+        }
+    }
+
+    /// Expand an argument of `:` for its `${VAR:=x}` side effects.
+    fn default_words(
+        &mut self,
+        pass: &mut Pass<'_>,
+        raw: &str,
+        line: usize,
+        origin: &Rc<str>,
+        file: &Rc<str>,
+    ) {
+        // Record which variables this word defaults, for lint.
+        if let Some(a) = pass.assignments.as_deref_mut() {
+            let mut rest = raw;
+            while let Some(p) = rest.find("${") {
+                let inner = &rest[p + 2..];
+                let end = inner
+                    .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
+                    .unwrap_or(inner.len());
+                let var = &inner[..end];
+                let after = &inner[end..];
+                let op = if after.starts_with(":=") {
+                    2
+                } else if after.starts_with('=') {
+                    1
+                } else {
+                    0
+                };
+                if op > 0 && is_name(var) {
+                    let b = rest.as_bytes();
+                    let len = construct_len(b, p);
+                    let arg =
+                        &rest[p + 2 + end + op..(p + len).saturating_sub(1).max(p + 2 + end + op)];
+                    let mut scratch = pass.env.clone();
+                    a.push(Assignment {
+                        var: var.to_string(),
+                        value: expand(&mut scratch, arg, origin.clone()).ok(),
+                        line,
+                        kind: AssignKind::Default,
+                        after_load: pass.saw_load.is_some(),
+                    });
+                }
+                rest = &inner[end..];
+            }
+        }
+        if let Err(Unknown(why)) = expand(pass.env, raw, origin.clone()) {
+            pass.notes.push(Note {
+                file: file.to_string(),
+                line,
+                text: format!("not fully evaluated: {why}"),
+            });
+        }
+    }
+
+    /// rc.subr's `load_rc_config NAME`: the global files, then the
+    /// per-service files, into `env`.
+    pub fn load_rc_config(&mut self, env: &mut Env, name: &str) {
+        let mut notes = Vec::new();
+        self.load_into(env, name, &mut notes);
+        self.notes.extend(notes);
+    }
+
+    fn load_into(&mut self, env: &mut Env, name: &str, notes: &mut Vec<Note>) {
+        self.source_depth(env, Path::new("/etc/defaults/rc.conf"), notes, 0);
+        // source_rc_confs: each file of rc_conf_files once, re-reading the
+        // list after each file (a file may add to it), bounded.
+        let mut done: Vec<String> = Vec::new();
+        for _ in 0..32 {
+            let list = env
+                .get("rc_conf_files")
+                .unwrap_or("/etc/rc.conf /etc/rc.conf.local")
+                .to_string();
+            let Some(next) = list
+                .split_whitespace()
+                .find(|f| !done.iter().any(|d| d == f))
+                .map(str::to_string)
+            else {
+                break;
+            };
+            if next.starts_with('/') {
+                self.source_depth(env, Path::new(&next), notes, 0);
+            }
+            done.push(next);
+        }
+        if name.is_empty() || name.contains('/') || name.starts_with('.') {
+            return;
+        }
+        let dirs = [PathBuf::from("/etc"), self.localbase.join("etc")];
+        for d in dirs {
+            let host = d.join("rc.conf.d").join(name);
+            let real = self.real(&host);
+            if real.is_file() {
+                self.source_depth(env, &host, notes, 0);
+            } else if real.is_dir() {
+                let mut files: Vec<String> = match std::fs::read_dir(&real) {
+                    Ok(rd) => rd
+                        .filter_map(|e| e.ok())
+                        .filter(|e| e.path().is_file())
+                        .filter_map(|e| e.file_name().into_string().ok())
+                        .filter(|n| !n.starts_with('.'))
+                        .collect(),
+                    Err(e) => {
+                        notes.push(Note {
+                            file: host.display().to_string(),
+                            line: 0,
+                            text: format!("cannot read directory: {e}"),
+                        });
+                        Vec::new()
+                    }
+                };
+                // The shell's glob order.
+                files.sort();
+                for f in files {
+                    self.source_depth(env, &host.join(f), notes, 0);
+                }
+            }
+        }
+    }
+
+    /// Evaluate an rc.d script given by its host path, loading rc.conf where
+    /// it calls `load_rc_config`.  Returns `None` if the file is missing.
+    pub fn read_script(&mut self, host: &Path) -> std::io::Result<RcScript> {
+        let real = self.real(host);
+        let text = std::fs::read(&real)?;
+        let script = parse(&String::from_utf8_lossy(&text));
+        let rc = evaluate(&script, host, self, true);
+        Ok(rc)
+    }
+}
+
+/// An rc.d script as rc.subr would see it after `load_rc_config`.
+#[derive(Debug, Clone)]
+pub struct RcScript {
+    /// Host path of the script.
+    pub path: String,
+    /// The parsed text.
+    pub script: Script,
+    /// Variables after evaluating the whole script.
+    pub env: Env,
+    /// Every assignment the script itself makes, in order.
+    pub assignments: Vec<Assignment>,
+    /// Line of the first `load_rc_config` call.
+    pub load_rc_config: Option<usize>,
+    /// Line of the first `run_rc_command` call.
+    pub run_rc_command: Option<usize>,
+    /// Constructs of the script (or of rc.conf) that were skipped.
+    pub notes: Vec<Note>,
+}
+
+impl RcScript {
+    /// `name=` of the script.
+    pub fn name(&self) -> Option<&str> {
+        self.env.get("name").filter(|n| !n.is_empty())
+    }
+
+    /// `rcvar=` of the script (`$(set_rcvar)` gives `${name}_enable`).
+    pub fn rcvar(&self) -> Option<&str> {
+        self.env.get("rcvar").filter(|n| !n.is_empty())
+    }
+
+    /// A variable of the script's evaluated environment.
+    pub fn var(&self, var: &str) -> Option<&str> {
+        self.env.get(var)
+    }
+
+    /// The script's `extra_commands`.
+    pub fn extra_commands(&self) -> Vec<String> {
+        self.env
+            .get("extra_commands")
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The function a method variable (`start_cmd`) names, when the script
+    /// defines it.
+    pub fn method_function(&self, var: &str) -> Option<&Function> {
+        let v = self.env.get(var)?;
+        let first = v.split_whitespace().next()?;
+        self.script.functions.iter().find(|f| f.name == first)
+    }
+}
+
+fn evaluate(script: &Script, host: &Path, loader: &mut Loader, load_conf: bool) -> RcScript {
+    let file: Rc<str> = host.display().to_string().into();
+    let mut env = Env::new();
+    let mut notes = Vec::new();
+    let mut assignments = Vec::new();
+    let mut pass = Pass {
+        env: &mut env,
+        notes: &mut notes,
+        assignments: Some(&mut assignments),
+        load_conf,
+        saw_load: None,
+        saw_run: None,
+    };
+    loader.run(script, &file, &mut pass, 0, true);
+    let (load, run) = (pass.saw_load, pass.saw_run);
+    RcScript {
+        path: file.to_string(),
+        script: script.clone(),
+        env,
+        assignments,
+        load_rc_config: load,
+        run_rc_command: run,
+        notes,
+    }
+}
+
+/// Evaluate script text on its own, without any rc.conf (for lint).
+pub fn read_script_text(path: &str, text: &str) -> RcScript {
+    let script = parse(text);
+    let mut loader = Loader::new(Path::new("/nonexistent"), Path::new("/usr/local"));
+    evaluate(&script, Path::new(path), &mut loader, false)
+}
+
+/// Sorted variable names (for tests and debugging).
+pub fn var_names(env: &Env) -> Vec<String> {
+    let m: BTreeMap<_, _> = env.vars.iter().collect();
+    m.keys().map(|k| k.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn eval(text: &str) -> (Env, Vec<Note>) {
+        let script = parse(text);
+        let mut loader = Loader::new(Path::new("/nonexistent"), Path::new("/usr/local"));
+        let mut env = Env::new();
+        let mut notes = Vec::new();
+        let file: Rc<str> = "/etc/rc.conf".into();
+        let mut pass = Pass {
+            env: &mut env,
+            notes: &mut notes,
+            assignments: None,
+            load_conf: false,
+            saw_load: None,
+            saw_run: None,
+        };
+        loader.run(&script, &file, &mut pass, 0, false);
+        (env, notes)
+    }
+
+    fn get(text: &str, var: &str) -> Option<String> {
+        eval(text).0.get(var).map(str::to_string)
+    }
+
+    #[test]
+    fn plain_assignments_and_quotes() {
+        let (env, notes) = eval("a=1\nb=\"two words\"\nc='$a \\x'\nd=\"\\$a \\\"q\\\" \\x\"\n");
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(env.get("b"), Some("two words"));
+        assert_eq!(env.get("c"), Some("$a \\x"));
+        assert_eq!(env.get("d"), Some("$a \"q\" \\x"));
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn expansion_of_known_variables() {
+        let t = "base=/usr/local\nx=\"$base/etc\"\ny=${base}/bin\nz=\"${nosuch}end\"\nw=a\\ b\n";
+        let (env, _) = eval(t);
+        assert_eq!(env.get("x"), Some("/usr/local/etc"));
+        assert_eq!(env.get("y"), Some("/usr/local/bin"));
+        assert_eq!(env.get("z"), Some("end"));
+        assert_eq!(env.get("w"), Some("a b"));
+    }
+
+    #[test]
+    fn defaults_forms() {
+        let t = "set=YES\nempty=\n: ${set:=NO} ${empty:=\"d1\"} ${unset:=d2}\n: ${empty2=x}\n\
+                 e2=\n: ${e2=kept}\nv=${gone:-fallback}\nu=${set:+alt}\n";
+        let (env, _) = eval(t);
+        assert_eq!(env.get("set"), Some("YES"));
+        assert_eq!(env.get("empty"), Some("d1"));
+        assert_eq!(env.get("unset"), Some("d2"));
+        assert_eq!(env.get("empty2"), Some("x"));
+        assert_eq!(env.get("e2"), Some(""));
+        assert_eq!(env.get("v"), Some("fallback"));
+        assert_eq!(env.get("u"), Some("alt"));
+        assert_eq!(env.get("gone"), None);
+    }
+
+    #[test]
+    fn comments_blank_lines_export_and_several_per_line() {
+        let t = "# comment\n\n  a=1 b=2 # trailing\nexport c=3\nd=4; e=\"5#6\"\nexport a\n";
+        let (env, notes) = eval(t);
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(env.get("b"), Some("2"));
+        assert_eq!(env.get("c"), Some("3"));
+        assert_eq!(env.get("d"), Some("4"));
+        assert_eq!(env.get("e"), Some("5#6"));
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn line_continuations() {
+        let t = "a=\"one \\\ntwo\"\nb=x\\\ny\nc=3\n";
+        let (env, _) = eval(t);
+        assert_eq!(env.get("a"), Some("one two"));
+        assert_eq!(env.get("b"), Some("xy"));
+        assert_eq!(env.get("c"), Some("3"));
+        let s = parse(t);
+        assert_eq!(s.commands[2].line, 5);
+    }
+
+    #[test]
+    fn multi_line_double_quotes_keep_line_numbers() {
+        let t = "a=\"one\ntwo\"\nb=1\n";
+        let s = parse(t);
+        assert_eq!(s.commands.len(), 2);
+        assert_eq!(s.commands[1].line, 3);
+        assert_eq!(get(t, "a").as_deref(), Some("one\ntwo"));
+    }
+
+    #[test]
+    fn command_substitution_is_never_run() {
+        let (env, notes) = eval("a=1\na=$(rm -rf /)\nb=`hostname`\nc=\"x$(id)\"\n");
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(env.get("b"), None);
+        assert_eq!(env.get("c"), None);
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes[0]
+            .text
+            .contains("command substitution `rm -rf /` not run"));
+        assert_eq!(notes[0].line, 2);
+    }
+
+    #[test]
+    fn compound_commands_and_functions_are_skipped_with_a_note() {
+        let t =
+            "a=1\nif [ -f /x ]; then\n\ta=2\nfi\nf() {\n\ta=3\n}\ncase $a in\n1) a=4 ;;\nesac\n\
+                 for i in 1 2; do a=5; done\nwhile false; do a=6; done\nb=7\nhostname foo\n";
+        let (env, notes) = eval(t);
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(env.get("b"), Some("7"));
+        let texts: Vec<String> = notes
+            .iter()
+            .map(|n| format!("{}:{}", n.line, n.text))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "2:`if` block skipped (not evaluated)",
+                "5:function definition f() skipped",
+                "8:`case` block skipped (not evaluated)",
+                "11:`for` block skipped (not evaluated)",
+                "12:`while` block skipped (not evaluated)",
+                "14:command `hostname` not run",
+            ]
+        );
+    }
+
+    #[test]
+    fn parser_tracks_functions_and_depth() {
+        let t = "foo_start()\n{\n\tif true; then\n\t\tkldload x\n\tfi\n\tcase $1 in\n\ta|b) pgrep y ;;\n\t*) ;;\n\tesac\n}\nz=1\n";
+        let s = parse(t);
+        let cmds: Vec<(String, usize, Option<String>, usize)> = s
+            .commands
+            .iter()
+            .map(|c| (c.words[0].raw.clone(), c.depth, c.function.clone(), c.line))
+            .collect();
+        assert_eq!(
+            cmds,
+            vec![
+                ("true".into(), 2, Some("foo_start".into()), 3),
+                ("kldload".into(), 2, Some("foo_start".into()), 4),
+                ("pgrep".into(), 2, Some("foo_start".into()), 7),
+                ("z=1".into(), 0, None, 11),
+            ]
+        );
+        assert_eq!(s.functions[0].name, "foo_start");
+    }
+
+    #[test]
+    fn redirections_and_heredocs() {
+        let t = "cat >/tmp/x 2>&1 <<EOF\nnot=parsed\nEOF\nb=1\necho hi > /dev/null\n";
+        let s = parse(t);
+        assert_eq!(s.commands.len(), 3);
+        assert_eq!(s.commands[0].words.len(), 1);
+        assert_eq!(s.commands[0].redirects[0].raw, "/tmp/x");
+        assert_eq!(s.commands[1].words[0].raw, "b=1");
+        assert_eq!(s.commands[1].line, 4);
+        assert_eq!(s.commands[2].redirects[0].raw, "/dev/null");
+    }
+
+    #[test]
+    fn prefix_assignments_are_temporary() {
+        let (env, _) = eval("a=1 true\n");
+        assert_eq!(env.get("a"), None);
+    }
+
+    #[test]
+    fn pattern_removal() {
+        let (env, _) = eval("d=/usr/local/etc/rc.d\ne=${d%/rc.d}\nf=${d##*/}\ng=${d#/usr}\n");
+        assert_eq!(env.get("e"), Some("/usr/local/etc"));
+        assert_eq!(env.get("f"), Some("rc.d"));
+        assert_eq!(env.get("g"), Some("/local/etc/rc.d"));
+    }
+
+    #[test]
+    fn yes_no_values() {
+        for v in ["YES", "yes", "Yes", "TRUE", "on", "1"] {
+            assert_eq!(yes_no(v), Some(true), "{v}");
+        }
+        for v in ["NO", "no", "False", "OFF", "0"] {
+            assert_eq!(yes_no(v), Some(false), "{v}");
+        }
+        for v in ["", "YES ", "enable", "y", "2"] {
+            assert_eq!(yes_no(v), None, "{v}");
+        }
+    }
+
+    fn tree(files: &[(&str, &str)]) -> PathBuf {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "svcj-rcconf-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        for (p, t) in files {
+            let real = under_root(&dir, Path::new(p));
+            fs::create_dir_all(real.parent().unwrap()).unwrap();
+            fs::write(real, t).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn load_order_and_script_defaults() {
+        let root = tree(&[
+            ("/etc/defaults/rc.conf", "foo_enable=\"NO\"\nfoo_flags=d\nrc_conf_files=\"/etc/rc.conf /etc/rc.conf.local\"\n"),
+            ("/etc/rc.conf", "foo_enable=YES\nfoo_flags=rc\n. /etc/extra.conf\n"),
+            ("/etc/extra.conf", "inc=1\n"),
+            ("/etc/rc.conf.local", "foo_flags=\"${foo_flags}+local\"\n"),
+            ("/etc/rc.conf.d/foo", "foo_svcj=YES\n"),
+            ("/usr/local/etc/rc.conf.d/foo/b", "foo_svcj_options=\"$foo_svcj_options b\"\n"),
+            ("/usr/local/etc/rc.conf.d/foo/a", "foo_svcj_options=a\n"),
+            (
+                "/usr/local/etc/rc.d/foo",
+                "#!/bin/sh\n. /etc/rc.subr\nname=foo\nrcvar=$(set_rcvar)\nload_rc_config $name\n\
+                 : ${foo_enable:=\"NO\"}\n: ${foo_svcj_options:=\"net_basic\"}\n: ${foo_svcj_ipaddrs:=\"192.0.2.1\"}\n\
+                 command=/usr/local/sbin/food\nrun_rc_command \"$1\"\n",
+            ),
+        ]);
+        let mut l = Loader::new(&root, Path::new("/usr/local"));
+        let s = l.read_script(Path::new("/usr/local/etc/rc.d/foo")).unwrap();
+        assert_eq!(s.name(), Some("foo"));
+        assert_eq!(s.rcvar(), Some("foo_enable"));
+        assert_eq!(s.var("foo_enable"), Some("YES"));
+        assert_eq!(s.var("foo_flags"), Some("rc+local"));
+        assert_eq!(s.var("inc"), Some("1"));
+        assert_eq!(s.var("foo_svcj"), Some("YES"));
+        assert_eq!(s.var("foo_svcj_options"), Some("a b"));
+        assert_eq!(
+            &*s.env.get_value("foo_svcj_options").unwrap().origin,
+            "/usr/local/etc/rc.conf.d/foo/b:1"
+        );
+        assert_eq!(s.var("foo_svcj_ipaddrs"), Some("192.0.2.1"));
+        assert_eq!(s.load_rc_config, Some(5));
+        assert_eq!(s.run_rc_command, Some(10));
+        assert!(l.notes.is_empty(), "{:?}", l.notes);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn rcconf_d_file_and_missing_defaults() {
+        let root = tree(&[
+            ("/etc/rc.conf", "bar_enable=NO\n"),
+            ("/etc/rc.conf.local", "bar_enable=YES\n"),
+            ("/etc/rc.conf.d/bar", "bar_svcj_options=netv4\n"),
+            (
+                "/etc/rc.d/bar",
+                "name=\"bar\"\nrcvar=\"${name}_enable\"\nbar_svcj_options=early\nload_rc_config $name\nrun_rc_command \"$1\"\n",
+            ),
+        ]);
+        let mut l = Loader::new(&root, Path::new("/usr/local"));
+        let s = l.read_script(Path::new("/etc/rc.d/bar")).unwrap();
+        assert_eq!(s.rcvar(), Some("bar_enable"));
+        assert_eq!(s.var("bar_enable"), Some("YES"));
+        assert_eq!(s.var("bar_svcj_options"), Some("netv4"));
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn script_assignments_are_recorded() {
+        let s = read_script_text(
+            "/x",
+            "name=foo\nload_rc_config $name\n: ${foo_svcj_options:=\"net_basic mlock\"}\nfoo_svcj=YES\nrun_rc_command \"$1\"\n",
+        );
+        let a: Vec<(&str, Option<&str>, usize, AssignKind, bool)> = s
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.var.as_str(),
+                    a.value.as_deref(),
+                    a.line,
+                    a.kind,
+                    a.after_load,
+                )
+            })
+            .collect();
+        assert_eq!(
+            a,
+            vec![
+                ("name", Some("foo"), 1, AssignKind::Plain, false),
+                (
+                    "foo_svcj_options",
+                    Some("net_basic mlock"),
+                    3,
+                    AssignKind::Default,
+                    true
+                ),
+                ("foo_svcj", Some("YES"), 4, AssignKind::Plain, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn includes_never_escape_the_root() {
+        assert_eq!(
+            under_root(Path::new("/r"), Path::new("/../../etc/passwd")),
+            PathBuf::from("/r/etc/passwd")
+        );
+    }
+
+    #[test]
+    fn include_loop_is_bounded() {
+        let root = tree(&[("/etc/rc.conf", "n=\"${n}x\"\n. /etc/rc.conf\n")]);
+        let mut l = Loader::new(&root, Path::new("/usr/local"));
+        let mut env = Env::new();
+        l.load_rc_config(&mut env, "x");
+        assert_eq!(env.get("n").map(str::len), Some(MAX_INCLUDE_DEPTH + 1));
+        assert!(l.notes.iter().any(|n| n.text.contains("nested too deep")));
+        fs::remove_dir_all(root).unwrap();
+    }
+}

@@ -1,0 +1,397 @@
+//! `svcj-check audit` and `svcj-check lint` on fixture trees and scripts.
+//!
+//! The audit fixtures (`tests/fixtures/audit/*/root`) are small FreeBSD
+//! trees; their reports are compared with golden files
+//! (`expected.txt`, `expected.json`).  After a deliberate change of the
+//! output, regenerate them with `SVCJ_BLESS=1 cargo test --test audit_lint`
+//! and review the diff.  The lint fixtures say in their first lines what
+//! they must produce (`# expect: error: <text>`); good ones must produce no
+//! error.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use svcj::check::audit::{self, AuditConfig, Enabled, HookState};
+use svcj::check::lint::{self, Severity};
+use svcj::options::Exposure;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("SVCJ_BLESS").is_some_and(|v| v == "1") {
+        fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with SVCJ_BLESS=1 to create it)",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{} differs from the output, first at line {}:\n--- expected\n{}\n--- actual\n{}\n\
+             (after a deliberate change: SVCJ_BLESS=1 cargo test --test audit_lint)",
+            path.display(),
+            first + 1,
+            expected.lines().nth(first).unwrap_or("<end>"),
+            actual.lines().nth(first).unwrap_or("<end>")
+        );
+    }
+}
+
+fn run_audit(name: &str) -> audit::AuditReport {
+    let cfg = AuditConfig {
+        root: fixtures().join("audit").join(name).join("root"),
+        localbase: PathBuf::from("/usr/local"),
+    };
+    audit::audit(&cfg).unwrap()
+}
+
+fn check_golden(name: &str) -> audit::AuditReport {
+    let report = run_audit(name);
+    let dir = fixtures().join("audit").join(name);
+    golden(&dir.join("expected.txt"), &report.render_text());
+    let json = serde_json::to_string_pretty(&report.to_json()).unwrap() + "\n";
+    golden(&dir.join("expected.json"), &json);
+    report
+}
+
+#[test]
+fn audit_host_matches_golden_files() {
+    let r = check_golden("host");
+    assert!(r.has_errors());
+    assert!(r.services.len() >= 20, "{}", r.services.len());
+    for line in r.render_text().lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line:?}");
+    }
+}
+
+#[test]
+fn audit_nohook_matches_golden_files() {
+    let r = check_golden("nohook");
+    assert!(r.has_errors());
+    assert!(matches!(r.hook, HookState::NotSourced { .. }));
+}
+
+fn svc<'a>(r: &'a audit::AuditReport, name: &str) -> &'a audit::ServiceAudit {
+    r.services
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no service {name}"))
+}
+
+fn has(s: &audit::ServiceAudit, sev: Severity, text: &str) -> bool {
+    s.findings
+        .iter()
+        .any(|f| f.severity == sev && f.message.contains(text))
+}
+
+/// The golden files could be blessed wrong; these pin the semantics.
+#[test]
+fn audit_host_semantics() {
+    let r = run_audit("host");
+    let names: Vec<&str> = r.services.iter().map(|s| s.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "ordered by name");
+    assert!(!names.contains(&"DAEMON"), "placeholders are not services");
+    assert!(
+        matches!(r.hook, HookState::Installed { ref detail } if detail.starts_with("/etc/local.rc.subr"))
+    );
+
+    // Per-service NO wins over svcj_all_enable=YES.
+    let sshd = svc(&r, "sshd");
+    assert_eq!((sshd.enabled, sshd.jailed), (Enabled::Yes, false));
+    assert_eq!(sshd.jailed_by.as_deref(), Some("sshd_svcj"));
+    assert_eq!(sshd.exposure, None);
+    // Empty per-service value: svcj_all_enable decides.
+    let cron = svc(&r, "cron");
+    assert!(cron.jailed);
+    assert_eq!(cron.jailed_by.as_deref(), Some("svcj_all_enable"));
+    assert_eq!(cron.exposure, Some(Exposure::None));
+    // Script default options apply when rc.conf says nothing.
+    let syslogd = svc(&r, "syslogd");
+    assert_eq!(syslogd.options, "net_basic");
+    assert_eq!(
+        syslogd.options_from.as_deref(),
+        Some("/etc/rc.d/syslogd:18")
+    );
+    assert_eq!(syslogd.exposure, Some(Exposure::Network));
+    // rc.conf overrides the script default; both address families.
+    let ntpd = svc(&r, "ntpd");
+    assert_eq!(ntpd.options, "net_basic settime");
+    let p = ntpd.params.as_ref().unwrap();
+    for w in [
+        "ip4=new",
+        "ip4.addr=192.0.2.10",
+        "ip6=new",
+        "ip6.addr=2001:db8::10",
+        "allow.settime",
+    ] {
+        assert!(p.iter().any(|x| x == w), "{w} not in {p:?}");
+    }
+    assert!(ntpd.findings.is_empty(), "{:?}", ntpd.findings);
+    // Unknown option, conflict, bad address: errors for jailed services.
+    assert!(has(
+        svc(&r, "local_unbound"),
+        Severity::Error,
+        "unknown service jail option: no_such_option"
+    ));
+    assert!(has(
+        svc(&r, "postgresql"),
+        Severity::Error,
+        "more than one sysvipc option"
+    ));
+    assert_eq!(svc(&r, "postgresql").params, None);
+    assert!(has(svc(&r, "redis"), Severity::Error, "192.0.2.300"));
+    assert!(has(
+        svc(&r, "memcached"),
+        Severity::Warning,
+        "no network option uses"
+    ));
+    // Bad yes/no value.
+    let ntpdate = svc(&r, "ntpdate");
+    assert_eq!(ntpdate.enabled, Enabled::No);
+    assert!(has(
+        ntpdate,
+        Severity::Warning,
+        "ntpdate_enable is not set properly"
+    ));
+    // Disabled.
+    assert_eq!(svc(&r, "powerd").enabled, Enabled::No);
+    // rc.conf.local, rc.conf.d file, rc.conf.d directory, localbase rc.conf.d.
+    assert_eq!(svc(&r, "inetd").enabled, Enabled::Yes);
+    assert_eq!(
+        svc(&r, "inetd").options_from.as_deref(),
+        Some("/etc/rc.conf.local:3")
+    );
+    assert_eq!(svc(&r, "nfsd").options, "nfsd net_basic");
+    let lpd = svc(&r, "lpd");
+    assert_eq!(lpd.options, "netv4 sysvipc");
+    assert_eq!(
+        lpd.options_from.as_deref(),
+        Some("/etc/rc.conf.d/lpd/20-jail:2")
+    );
+    assert!(lpd
+        .params
+        .as_ref()
+        .unwrap()
+        .contains(&"ip4.addr=192.0.2.30".to_string()));
+    let nginx = svc(&r, "nginx");
+    assert_eq!(nginx.enabled, Enabled::Yes);
+    assert!(nginx
+        .params
+        .as_ref()
+        .unwrap()
+        .contains(&"ip6=new".to_string()));
+    assert!(nginx
+        .params
+        .as_ref()
+        .unwrap()
+        .contains(&"ip4=inherit".to_string()));
+    // Included file and exposure levels.
+    // rc.conf runs before the script's `: ${tor_svcj_options:="mlock"}`,
+    // so `${tor_svcj_options} net_all` in rc.conf sees it unset.
+    assert_eq!(svc(&r, "tor").options, "net_all");
+    assert_eq!(svc(&r, "tor").exposure, Some(Exposure::AllSockets));
+    assert_eq!(svc(&r, "dhcpd").exposure, Some(Exposure::RawSockets));
+    // Scripts that cannot work jailed.
+    let netif = svc(&r, "netif");
+    assert_eq!(netif.enabled, Enabled::Always);
+    assert!(has(netif, Severity::Error, "cannot work jailed"));
+    assert!(has(netif, Severity::Error, "runs `ifconfig`"));
+    let hw = svc(&r, "hwmond");
+    assert!(has(hw, Severity::Error, "runs `pgrep`"));
+    assert!(has(hw, Severity::Error, "/dev/mem"));
+    assert!(
+        !has(hw, Severity::Error, "pkill"),
+        "pkill -F is the service's own pid"
+    );
+    // Old-style script: `set_rcvar` and a default before load_rc_config.
+    let legacy = svc(&r, "legacyd");
+    assert_eq!(legacy.rcvar.as_deref(), Some("legacyd_enable"));
+    assert_eq!(legacy.enabled, Enabled::No);
+    assert!(has(legacy, Severity::Warning, "set by the script itself"));
+    assert!(legacy.notes.iter().any(|n| n.contains("id -un")));
+    // Unreadable script: a warning, not a crash.
+    assert!(has(svc(&r, "broken"), Severity::Warning, "cannot read"));
+    // rc.conf constructs that were skipped are reported, never run.
+    let notes: Vec<String> = r.notes.iter().map(|n| n.to_string()).collect();
+    assert!(notes
+        .iter()
+        .any(|n| n.starts_with("/etc/rc.conf:3:") && n.contains("cat /etc/myname")));
+    assert!(notes.iter().any(|n| n.contains("`if` block skipped")));
+}
+
+#[test]
+fn audit_nohook_semantics() {
+    let r = run_audit("nohook");
+    let foo = svc(&r, "foo");
+    assert!(foo.jailed, "per-service YES wins over svcj_all_enable=NO");
+    assert!(has(foo, Severity::Error, "hook is not loaded"));
+    let bar = svc(&r, "bar");
+    assert!(!bar.jailed);
+    assert!(bar.findings.is_empty(), "{:?}", bar.findings);
+}
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+fn temp_tree(files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "svcj-audit-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    for (p, t) in files {
+        let real = dir.join(p.trim_start_matches('/'));
+        fs::create_dir_all(real.parent().unwrap()).unwrap();
+        fs::write(real, t).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn hook_states() {
+    let hook = "/usr/local/etc/rc.subr.d/svcj-tools.sh";
+    let lb = Path::new("/usr/local");
+    let new_subr = "[ -r /etc/local.rc.subr ] && . /etc/local.rc.subr\n";
+    let old_subr = "# an rc.subr without local additions\n";
+    let state = |t: &Path, lb: &Path| {
+        let s = audit::hook_installed(t, lb);
+        fs::remove_dir_all(t).unwrap();
+        s
+    };
+    // rc.subr reads local.rc.subr, which sources the hook.
+    let t = temp_tree(&[
+        (hook, "#\n"),
+        ("/etc/rc.subr", new_subr),
+        ("/etc/local.rc.subr", &format!(". {hook}\n")),
+    ]);
+    assert!(matches!(state(&t, lb), HookState::Installed { .. }));
+    // Older rc.subr: rc.conf is the place.
+    let t = temp_tree(&[
+        (hook, "#\n"),
+        ("/etc/rc.subr", old_subr),
+        ("/etc/rc.conf", &format!("foo=1; . {hook}\n")),
+    ]);
+    assert!(matches!(state(&t, lb), HookState::Installed { .. }));
+    // A comment does not count.
+    let t = temp_tree(&[
+        (hook, "#\n"),
+        ("/etc/rc.subr", new_subr),
+        ("/etc/local.rc.subr", &format!("#. {hook}\n")),
+    ]);
+    match state(&t, lb) {
+        HookState::NotSourced { fix, .. } => assert!(fix.contains(hook), "{fix}"),
+        s => panic!("{s:?}"),
+    }
+    // Sourced, but the file is not there.
+    let t = temp_tree(&[
+        ("/etc/rc.subr", new_subr),
+        ("/etc/local.rc.subr", &format!(". {hook}\n")),
+    ]);
+    assert!(matches!(state(&t, lb), HookState::Missing { .. }));
+    // LOCALBASE is honoured.
+    let opt = "/opt/pkg/etc/rc.subr.d/svcj-tools.sh";
+    let files = [
+        (opt, "#\n"),
+        ("/etc/rc.subr", new_subr),
+        ("/etc/local.rc.subr", &format!(". {opt}\n") as &str),
+    ];
+    let t = temp_tree(&files);
+    assert!(matches!(
+        state(&t, Path::new("/opt/pkg")),
+        HookState::Installed { .. }
+    ));
+    let t = temp_tree(&files);
+    assert!(matches!(state(&t, lb), HookState::Missing { .. }));
+}
+
+#[test]
+fn audit_of_an_empty_tree_and_a_missing_root() {
+    let t = temp_tree(&[]);
+    let r = audit::audit(&AuditConfig {
+        root: t.clone(),
+        localbase: "/usr/local".into(),
+    })
+    .unwrap();
+    assert!(r.services.is_empty());
+    assert!(!r.has_errors());
+    assert!(r.render_text().contains("0 services"));
+    fs::remove_dir_all(&t).unwrap();
+    let e = audit::audit(&AuditConfig {
+        root: t.clone(),
+        localbase: "/usr/local".into(),
+    })
+    .unwrap_err();
+    assert_eq!(e.exit_code(), 66);
+}
+
+fn lint_dir(kind: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(fixtures().join("lint").join(kind))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn lint_good_scripts_have_no_error() {
+    let files = lint_dir("good");
+    assert!(files.len() >= 3);
+    for f in files {
+        let r = lint::lint_file(&f).unwrap();
+        assert!(!r.has_errors(), "{}", r.render_text());
+        // The good fixtures are clean: not even a warning.
+        assert!(r.findings.is_empty(), "{}", r.render_text());
+        assert!(r.render_text().ends_with(": ok\n"));
+    }
+}
+
+/// Each bad fixture starts with `# expect: SEVERITY:LINE: TEXT` lines.
+#[test]
+fn lint_bad_scripts_produce_their_finding() {
+    let files = lint_dir("bad");
+    assert!(files.len() >= 10);
+    for f in files {
+        let text = fs::read_to_string(&f).unwrap();
+        let expects: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: "))
+            .collect();
+        assert!(!expects.is_empty(), "{}: no `# expect:` line", f.display());
+        let r = lint::lint_file(&f).unwrap();
+        let out = r.render_text();
+        for e in expects {
+            let (sev, rest) = e.split_once(':').unwrap();
+            let (line, msg) = rest.split_once(':').unwrap();
+            let want = format!("{}:{}: {}: {}", f.display(), line.trim(), sev, msg.trim());
+            assert!(
+                out.lines().any(|l| l.starts_with(&want)),
+                "{}: expected a line starting with\n  {want}\ngot:\n{out}",
+                f.display()
+            );
+        }
+        if text.contains("# expect: error:") {
+            assert!(r.has_errors(), "{out}");
+        }
+    }
+}
+
+#[test]
+fn lint_missing_file_is_noinput() {
+    let e = lint::lint_file(Path::new("/nonexistent/rc.d/foo")).unwrap_err();
+    assert_eq!(e.exit_code(), 66);
+    assert!(e.to_string().contains("/nonexistent/rc.d/foo"));
+}

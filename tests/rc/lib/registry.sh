@@ -1,0 +1,210 @@
+# registry.sh - read the Linux service-jail registry from the fakes.
+#
+# Sourced by the fake FreeBSD commands of the rc-level test root (ps, jls,
+# jexec).  The registry format is the one of docs/HACKING.md: one file
+# /run/svcj/<jailname>.jail per live jail, key=value lines.  An entry whose
+# reaper is gone, or whose pid namespace or start time differ from the
+# file, is stale and treated as absent (svcj-exec and svcj-kill remove stale
+# entries; the fakes only read).
+#
+# All names here start with _fk_ (fake kit).
+
+_fk_rundir=/run/svcj
+
+#
+# _fk_selfns
+#	Print the inode number of the caller's PID namespace.
+#
+_fk_selfns()
+{
+	local _l
+
+	_l=$(readlink "/proc/$$/ns/pid" 2>/dev/null) || return 1
+	_l=${_l#pid:[}
+	echo "${_l%]}"
+}
+
+#
+# _fk_nsof pid
+#	Print the inode number of the PID namespace of process pid.
+#	Fails if the process is gone.
+#
+_fk_nsof()
+{
+	local _l
+
+	_l=$(readlink "/proc/$1/ns/pid" 2>/dev/null) || return 1
+	_l=${_l#pid:[}
+	echo "${_l%]}"
+}
+
+#
+# _fk_starttime pid
+#	Print field 22 (start time) of /proc/pid/stat.
+#
+_fk_starttime()
+{
+	local _line
+
+	read -r _line < "/proc/$1/stat" 2>/dev/null || return 1
+	# Fields after the command name, which may contain blanks and ')'.
+	_line=${_line##*) }
+	# shellcheck disable=SC2086 # deliberate word splitting
+	set -- $_line
+	# $1 is field 3 (state); field 22 is $20.
+	shift 19
+	echo "$1"
+}
+
+#
+# _fk_jail_load file
+#	Read one registry entry into _fk_j_name, _fk_j_jid, _fk_j_reaper,
+#	_fk_j_pidns, _fk_j_start, _fk_j_ip4, _fk_j_ip6, _fk_j_ip4addr,
+#	_fk_j_ip6addr, _fk_j_sysvipc, _fk_j_params.
+#	Returns 1 if the file cannot be read.
+#
+_fk_jail_load()
+{
+	local _k _v
+
+	_fk_j_name='' _fk_j_jid='' _fk_j_reaper='' _fk_j_pidns=''
+	_fk_j_start='' _fk_j_ip4='' _fk_j_ip6='' _fk_j_ip4addr=''
+	_fk_j_ip6addr='' _fk_j_sysvipc='' _fk_j_params=''
+	[ -r "$1" ] || return 1
+	while IFS='=' read -r _k _v; do
+		case "$_k" in
+		name)		_fk_j_name=$_v ;;
+		jid)		_fk_j_jid=$_v ;;
+		reaper)		_fk_j_reaper=$_v ;;
+		pidns)		_fk_j_pidns=$_v ;;
+		starttime)	_fk_j_start=$_v ;;
+		ip4)		_fk_j_ip4=$_v ;;
+		ip6)		_fk_j_ip6=$_v ;;
+		ip4.addr)	_fk_j_ip4addr=$_v ;;
+		ip6.addr)	_fk_j_ip6addr=$_v ;;
+		sysvipc)	_fk_j_sysvipc=$_v ;;
+		params)		_fk_j_params=$_v ;;
+		esac
+	done < "$1"
+	[ -n "$_fk_j_name" ] && [ -n "$_fk_j_jid" ]
+}
+
+#
+# _fk_jail_live
+#	True if the entry loaded by _fk_jail_load is live: its reaper exists,
+#	is in the recorded PID namespace and has the recorded start time.
+#	Only meaningful from outside the jail (inside, the reaper's host
+#	PID is not visible).
+#
+_fk_jail_live()
+{
+	local _ns _st
+
+	case "$_fk_j_reaper" in
+	''|*[!0-9]*)	return 1 ;;
+	esac
+	_ns=$(_fk_nsof "$_fk_j_reaper") || return 1
+	[ "$_ns" = "$_fk_j_pidns" ] || return 1
+	if [ -n "$_fk_j_start" ]; then
+		_st=$(_fk_starttime "$_fk_j_reaper") || return 1
+		[ "$_st" = "$_fk_j_start" ] || return 1
+	fi
+	return 0
+}
+
+#
+# _fk_jail_files
+#	Print the registry entry files, one a line (nothing if none).
+#
+_fk_jail_files()
+{
+	local _f
+
+	for _f in "$_fk_rundir"/*.jail; do
+		[ -f "$_f" ] && echo "$_f"
+	done
+	return 0
+}
+
+#
+# _fk_inside_jail
+#	True if the caller runs inside a registered service jail (its PID
+#	namespace is the one of a registry entry).  Sets _fk_j_* to it.
+#
+_fk_inside_jail()
+{
+	local _self _f
+
+	_self=$(_fk_selfns) || return 1
+	for _f in $(_fk_jail_files); do
+		_fk_jail_load "$_f" || continue
+		[ "$_fk_j_pidns" = "$_self" ] && return 0
+	done
+	return 1
+}
+
+#
+# _fk_jail_find jail
+#	Find the live jail whose name or JID is jail, as seen from the
+#	caller (from inside a jail no jail is visible: service jails have
+#	no children).  Loads it into _fk_j_*; returns 1 if there is none.
+#
+_fk_jail_find()
+{
+	local _f
+
+	[ -n "$1" ] || return 1
+	_fk_inside_jail && return 1
+	for _f in $(_fk_jail_files); do
+		_fk_jail_load "$_f" || continue
+		_fk_jail_live || continue
+		case "$1" in
+		"$_fk_j_name"|"$_fk_j_jid")	return 0 ;;
+		esac
+	done
+	return 1
+}
+
+#
+# _fk_nsmap
+#	Print "pidns:jid" words for every live jail visible to the caller,
+#	space separated, for the ps(1) fake's jid column.
+#
+_fk_nsmap()
+{
+	local _f _map
+
+	_map=
+	_fk_inside_jail && return 0
+	for _f in $(_fk_jail_files); do
+		_fk_jail_load "$_f" || continue
+		_fk_jail_live || continue
+		_map="$_map $_fk_j_pidns:$_fk_j_jid"
+	done
+	echo "$_map"
+}
+
+#
+# _fk_quote word
+#	Print word single-quoted for eval.
+#
+_fk_quote()
+{
+	local _s _out
+
+	_s=$1
+	_out=
+	while :; do
+		case "$_s" in
+		*\'*)
+			_out="$_out${_s%%\'*}'\\''"
+			_s=${_s#*\'}
+			;;
+		*)
+			_out="$_out$_s"
+			break
+			;;
+		esac
+	done
+	printf "'%s'" "$_out"
+}
