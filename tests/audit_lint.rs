@@ -497,3 +497,53 @@ fn binary_lint_on_every_fixture() {
         assert_eq!(code, Some(want), "{out}");
     }
 }
+
+#[test]
+fn audit_yes_no_edge_cases() {
+    let script = |n: &str| {
+        format!(
+            "#!/bin/sh\n. /etc/rc.subr\nname={n}\nrcvar={n}_enable\nload_rc_config $name\n\
+             : ${{{n}_svcj_options:=\"\"}}\nrun_rc_command \"$1\"\n"
+        )
+    };
+    let t = temp_tree(&[
+        (
+            "/etc/rc.conf",
+            "svcj_all_enable=sometimes\na_enable=on\nb_enable=1\nb_svcj=TRUE\nc_enable=\"\"\nc_svcj=off\n",
+        ),
+        ("/etc/rc.d/a", &script("a")),
+        ("/etc/rc.d/b", &script("b")),
+        ("/etc/rc.d/c", &script("c")),
+        ("/etc/rc.d/d", "#!/bin/sh\nname=d\nrun_rc_command \"$1\"\n"),
+    ]);
+    let r = audit::audit(&AuditConfig {
+        root: t.clone(),
+        localbase: "/usr/local".into(),
+    })
+    .unwrap();
+    let a = svc(&r, "a");
+    assert_eq!((a.enabled, a.jailed), (Enabled::Yes, false));
+    assert!(has(
+        a,
+        Severity::Warning,
+        "svcj_all_enable is not set properly (\"sometimes\")"
+    ));
+    let b = svc(&r, "b");
+    assert_eq!((b.enabled, b.jailed), (Enabled::Yes, true));
+    assert_eq!(b.jailed_by.as_deref(), Some("b_svcj"));
+    let c = svc(&r, "c");
+    assert_eq!((c.enabled, c.jailed), (Enabled::No, false));
+    assert!(has(
+        c,
+        Severity::Warning,
+        "c_enable is not set properly (\"\")"
+    ));
+    assert!(
+        !has(c, Severity::Warning, "svcj_all_enable"),
+        "per-service value decides"
+    );
+    let d = svc(&r, "d");
+    assert_eq!(d.enabled, Enabled::Always);
+    assert!(has(d, Severity::Warning, "never calls load_rc_config"));
+    fs::remove_dir_all(&t).unwrap();
+}
