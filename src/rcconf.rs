@@ -516,7 +516,7 @@ pub fn parse(text: &str) -> Script {
                 let left = !cur.is_empty();
                 finish(&mut script, &frames, &mut cur, &mut after);
                 // Both sides of a pipe run in subshells.
-                if op == "|" && left {
+                if *op == "|" && left {
                     if let Some(c) = script.commands.last_mut() {
                         c.after.get_or_insert("|");
                     }
