@@ -7,7 +7,9 @@
 # Without arguments, the shell files are: every *.sh, every file whose
 # first line is a #!/bin/sh shebang, everything under shims/ and
 # rc.subr.d/, and the fixture rc.subr and defaults/rc.conf (build output,
-# .git and fuzz corpora excluded).  Each gets "shellcheck -s sh", "dash -n"
+# .git, fuzz corpora and tests/fixtures excluded: the latter are rc.d
+# scripts that svcj-check audit and lint read as data, some of them bad on
+# purpose, never run).  Each gets "shellcheck -s sh", "dash -n"
 # and "busybox ash -n".  Prints each file checked and each finding; exits
 # 1 if anything was found, 69 if a checker is missing.
 
@@ -30,6 +32,7 @@ _li_files()
 	(
 		cd "$_li_repo" || exit 1
 		find . \( -name .git -o -name target -o -name corpus \
+		    -o -path ./tests/fixtures \
 		    -o -name artifacts -o -name node_modules \) -prune \
 		    -o -type f -print |
 		while IFS= read -r _li_f; do
