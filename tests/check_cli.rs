@@ -2,6 +2,8 @@
 //! and output of `options`, `status` and `preflight`, the latter on fixture
 //! root trees and with the `SVCJ_SYSCTL_FILE` override.
 
+mod util;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use svcj::options::{parse, SvcjOption};
@@ -177,6 +179,8 @@ fn help_lists_every_flag() {
         ("options", &["--json", "-a, --addrs"][..]),
         ("status", &["--json"][..]),
         ("preflight", &["--root"][..]),
+        ("audit", &["--json", "--root", "--localbase"][..]),
+        ("lint", &["<FILE>"][..]),
     ] {
         let out = run(&[sub, "--help"]);
         assert_eq!(out.status.code(), Some(0));
@@ -404,4 +408,130 @@ fn preflight_bad_sysctl_override() {
     assert!(out.contains("FAIL  nested jails"), "{out}");
     assert!(out.contains("maybe"), "{out}");
     assert_eq!(code, 69);
+}
+
+// ---- audit and lint (the library is tested in tests/audit_lint.rs; here
+// the binary's wiring: flags, exit codes, JSON) ----------------------------
+
+fn fixture(rel: &str) -> String {
+    format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn audit_exit_codes_and_json() {
+    let host = fixture("audit/host/root");
+    let out = run(&["audit", "--root", &host]);
+    assert_eq!(out.status.code(), Some(78), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ENABLED"));
+    let out = run(&[
+        "audit",
+        "--json",
+        "--root",
+        &host,
+        "--localbase",
+        "/usr/local",
+    ]);
+    assert_eq!(out.status.code(), Some(78));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["services"].as_array().unwrap().len() >= 20, "{v}");
+    let out = run(&["audit", "--root", &fixture("audit/nohook/root")]);
+    assert_eq!(out.status.code(), Some(78));
+    assert!(text(&out.stdout).lines().any(|l| l.trim() == LINE));
+    let out = run(&["audit", "--root", "/nonexistent/svcj-root"]);
+    assert_eq!(out.status.code(), Some(66), "{}", text(&out.stderr));
+}
+
+#[test]
+fn lint_exit_codes() {
+    let good = fixture("lint/good/webd");
+    let bad = fixture("lint/bad/unknown-option");
+    let out = run(&["lint", &good]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = run(&["lint", &good, &bad]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(text(&out.stdout).contains("unknown service jail option"));
+    // A missing file is reported, the others are still checked.
+    let out = run(&["lint", "/nonexistent/rc.d/x", &good]);
+    assert_eq!(out.status.code(), Some(66));
+    assert!(text(&out.stderr).contains("/nonexistent/rc.d/x"));
+    assert!(text(&out.stdout).contains("webd"));
+    assert_eq!(run(&["lint"]).status.code(), Some(64));
+}
+
+// ---- status against the real Linux backend --------------------------------
+
+#[cfg(target_os = "linux")]
+#[test]
+fn status_without_jails() {
+    let env = util::Env::new("status-empty");
+    let o = util::run(env.cmd("svcj-check").arg("status"));
+    assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+    assert_eq!(util::stdout(&o), "no service jails are running\n");
+    let o = util::run(env.cmd("svcj-check").args(["status", "--json"]));
+    assert_eq!(util::code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v, serde_json::json!({"jails": []}));
+    let o = util::run(env.cmd("svcj-check").args(["status", "nosuchsvc"]));
+    assert_eq!(util::code(&o), 69);
+    assert!(
+        util::stderr(&o).contains("svcj-nosuchsvc"),
+        "{}",
+        util::stderr(&o)
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn status_of_a_running_service_jail() {
+    need_root!("status_of_a_running_service_jail");
+    let env = util::Env::new("status");
+    let svc = util::unique("st");
+    let jail = format!("svcj-{svc}");
+    let o = util::run(env.exec().args([
+        "-o",
+        "net_basic sysvipcnew",
+        "-o",
+        "net_raw",
+        &svc,
+        "--",
+        "sh",
+        "-c",
+        "sleep 60 </dev/null >/dev/null 2>&1 & sleep 60 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+    let jid = env.jid(&jail).expect("registered");
+
+    let o = util::run(env.cmd("svcj-check").arg("status"));
+    assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+    let out = util::stdout(&o);
+    assert_80_columns(&out);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with(&jail))
+        .unwrap_or_else(|| panic!("no row for {jail}:\n{out}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cols[1], jid.to_string(), "{row}");
+    assert_eq!(cols[2], "2", "{row}");
+    assert_eq!(cols[3], "ip4,ip6", "{row}");
+    assert_eq!(cols[4], "new", "{row}");
+    assert_eq!(&cols[5..], &["raw_sockets", "reserved_ports"], "{row}");
+
+    for name in [svc.as_str(), jail.as_str()] {
+        let o = util::run(env.cmd("svcj-check").args(["status", "--json", name]));
+        assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let j = &v["jails"][0];
+        assert_eq!(v["jails"].as_array().unwrap().len(), 1);
+        assert_eq!(j["name"], jail.as_str());
+        assert_eq!(j["service"], svc.as_str());
+        assert_eq!(j["jid"], jid);
+        assert_eq!(j["processes"], 2);
+        assert_eq!(j["network"], true);
+        assert_eq!(j["ip4"], "inherit");
+        assert_eq!(j["ipc"], "new");
+        assert_eq!(
+            j["allow"],
+            serde_json::json!(["allow.raw_sockets", "allow.reserved_ports"])
+        );
+    }
 }

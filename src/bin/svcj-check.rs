@@ -1,5 +1,6 @@
 //! `svcj-check`: validate service jail options, report the running service
-//! jails, and check that a host is ready for them.
+//! jails, check that a host is ready for them, audit a host's services and
+//! lint rc.d scripts.
 //!
 //! A thin front end: clap parses the command line, the library
 //! (`svcj::check`) does the work and renders the result, and failures are
@@ -9,8 +10,8 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use svcj::check::{options, preflight, status};
-use svcj::sysexits::EX_USAGE;
+use svcj::check::{audit, lint, options, preflight, status};
+use svcj::sysexits::{EX_CONFIG, EX_DATAERR, EX_USAGE};
 use svcj::Error;
 
 #[derive(Debug, Parser)]
@@ -53,6 +54,24 @@ enum Cmd {
         #[arg(long, value_name = "DIR", default_value = "/")]
         root: PathBuf,
     },
+    /// Report every rc.d service of the host: enabled, jailed, exposure
+    Audit {
+        /// Print one JSON document instead of text
+        #[arg(long)]
+        json: bool,
+        /// Read the host's files below DIR
+        #[arg(long, value_name = "DIR", default_value = "/")]
+        root: PathBuf,
+        /// LOCALBASE, below the root
+        #[arg(long, value_name = "DIR", default_value = audit::DEFAULT_LOCALBASE)]
+        localbase: PathBuf,
+    },
+    /// Check rc.d scripts for service jail readiness (port maintainers)
+    Lint {
+        /// The rc.d scripts to check
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 fn print_json(v: &serde_json::Value) {
@@ -94,6 +113,39 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
             let r = preflight::preflight(p.as_ref(), &preflight::Config::new(root));
             print!("{}", r.render_text());
             Ok(r.exit_code())
+        }
+        Cmd::Audit {
+            json,
+            root,
+            localbase,
+        } => {
+            let r = audit::audit(&audit::AuditConfig { root, localbase })?;
+            if json {
+                print_json(&r.to_json());
+            } else {
+                print!("{}", r.render_text());
+            }
+            Ok(if r.has_errors() { EX_CONFIG } else { 0 })
+        }
+        Cmd::Lint { files } => {
+            // Every file is checked even after a failure; the worst
+            // outcome decides the exit status.
+            let mut code = 0;
+            for f in &files {
+                match lint::lint_file(f) {
+                    Ok(r) => {
+                        print!("{}", r.render_text());
+                        if r.has_errors() && code == 0 {
+                            code = EX_DATAERR;
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("svcj-check: {e}");
+                        code = e.exit_code();
+                    }
+                }
+            }
+            Ok(code)
         }
     }
 }

@@ -29,7 +29,7 @@ pub fn wrap_words<S: AsRef<str>>(first: &str, words: &[S], indent: usize) -> Str
         } else {
             ""
         };
-        if line_has_word && line.len() + sep.len() + w.len() > WIDTH {
+        if !line.trim().is_empty() && line.len() + sep.len() + w.len() > WIDTH {
             out.push_str(line.trim_end());
             out.push('\n');
             line = pad.clone();
@@ -62,5 +62,8 @@ mod tests {
         assert_eq!(joined, words.iter().map(|s| s.as_str()).collect::<Vec<_>>());
         assert_eq!(wrap_words("x:", &["a", "b"], 2), "x: a b\n");
         assert_eq!(wrap_words("x:", &[] as &[&str], 2), "x:\n");
+        let long_label = "l".repeat(75);
+        let t = wrap_words(&long_label, &["abcdefgh"], 2);
+        assert_eq!(t, format!("{long_label}\n  abcdefgh\n"));
     }
 }

@@ -9,7 +9,7 @@
 //! grant, both as the `jail -c` parameters and in plain words.
 
 use crate::error::{Error, Result};
-use crate::options::{self, JailParams, JailSys, Parsed, SvcjOption};
+use crate::options::{self, JailParams, JailSys, SvcjOption};
 use serde::Serialize;
 use serde_json::json;
 use std::net::IpAddr;
@@ -76,43 +76,6 @@ pub fn explain(o: SvcjOption, p: &JailParams) -> String {
     }
 }
 
-/// What the Linux backend cannot do exactly for these parameters.
-///
-/// Kept here until the Linux backend exports its own list; the wording
-/// follows svcj-check(8) CAVEATS.
-pub fn linux_gaps(parsed: &Parsed) -> Vec<String> {
-    let mut gaps = Vec::new();
-    let p = &parsed.params;
-    let v4 = p.ip4 != JailSys::Disable;
-    let v6 = p.ip6 != JailSys::Disable;
-    if v4 != v6 {
-        let (has, hasnt) = if v4 {
-            ("IPv4", "IPv6")
-        } else {
-            ("IPv6", "IPv4")
-        };
-        gaps.push(format!(
-            "{has} without {hasnt}: Linux shares the host network as a whole; \
-             {hasnt} sockets are filtered, not removed"
-        ));
-    }
-    if !p.ip4_addrs.is_empty() || !p.ip6_addrs.is_empty() {
-        gaps.push("addresses: Linux does not restrict the service to the given addresses".into());
-    }
-    for (o, what) in [
-        (SvcjOption::Vmm, "vmm: no Linux equivalent of allow.vmm"),
-        (
-            SvcjOption::Mlock,
-            "mlock: Linux allows mlock within RLIMIT_MEMLOCK regardless",
-        ),
-    ] {
-        if parsed.options.contains(&o) {
-            gaps.push(what.into());
-        }
-    }
-    gaps
-}
-
 /// Validate `words` (each may hold several space-separated words) and
 /// `addrs` strictly.
 pub fn check(words: &[String], addrs: &str) -> Result<OptionsReport> {
@@ -136,7 +99,7 @@ pub fn check(words: &[String], addrs: &str) -> Result<OptionsReport> {
         words: parsed.params.jail_words(),
         explanations,
         unused_addrs: parsed.unused_addrs.clone(),
-        linux_gaps: linux_gaps(&parsed),
+        linux_gaps: crate::platform::linux_gaps(&parsed.params),
         params: parsed.params,
     })
 }
@@ -167,8 +130,7 @@ impl OptionsReport {
         if !self.unused_addrs.is_empty() {
             let a: Vec<String> = self.unused_addrs.iter().map(|a| a.to_string()).collect();
             out.push_str(&super::wrap_words(
-                "warning: no option grants the family of these addresses, \
-                 they are unused:",
+                "warning: unused addresses (no option grants their family):",
                 &a,
                 4,
             ));
@@ -262,7 +224,8 @@ mod tests {
     #[test]
     fn gaps_and_unused_addresses() {
         let r = check(&w("netv4 vmm mlock"), "2001:db8::1").unwrap();
-        assert_eq!(r.linux_gaps.len(), 3, "{:?}", r.linux_gaps);
+        // IPv4 without IPv6, and vmm.
+        assert_eq!(r.linux_gaps.len(), 2, "{:?}", r.linux_gaps);
         assert_eq!(r.unused_addrs.len(), 1);
         let t = r.render_text(true);
         assert!(t.contains("unused"), "{t}");

@@ -66,7 +66,7 @@ _svcjpt_makevar()
 #	and pkg-message is an install message with the hook line.
 _svcjpt_check_port_files()
 {
-	local f missing order prev pos var ver cver comment msg
+	local f missing order prev pos var ver cver comment msg expr n
 
 	missing=
 	for f in Makefile Makefile.crates pkg-descr pkg-plist \
@@ -134,6 +134,28 @@ _svcjpt_check_port_files()
 		fi
 		;;
 	esac
+
+	# post-patch points the hook at ${PREFIX}: its sed expression must
+	# still change exactly one line of the hook.
+	# shellcheck disable=SC2016 # a literal ${PREFIX} is meant
+	expr="$(sed -n "s/.*REINPLACE_CMD} -e '\\(s|[^']*\\)'.*/\\1/p" \
+	    "${_svcjpt_port}/Makefile" | sed 's|\${PREFIX}|/opt/svcj|')"
+	if [ -z "${expr}" ]; then
+		_svcjpt_notok "port post-patch: no REINPLACE_CMD expression found"
+	elif ! sed -e "${expr}" rc.subr.d/svcj-tools.sh \
+	    > "${_svcjpt_tmp}/hook.patched" 2> "${_svcjpt_tmp}/hook.err"; then
+		_svcjpt_notok "port post-patch expression '${expr}'" \
+		    "${_svcjpt_tmp}/hook.err"
+	else
+		n="$(diff rc.subr.d/svcj-tools.sh "${_svcjpt_tmp}/hook.patched" |
+		    grep -c '^>')"
+		if [ "$n" -eq 1 ] && grep -q '/opt/svcj' \
+		    "${_svcjpt_tmp}/hook.patched"; then
+			_svcjpt_ok "port post-patch sets the hook's prefix (1 line)"
+		else
+			_svcjpt_notok "port post-patch '${expr}' changes $n lines of the hook, not 1"
+		fi
+	fi
 
 	msg="${_svcjpt_port}/files/pkg-message.in"
 	: > "${_svcjpt_tmp}/msg"
@@ -378,6 +400,71 @@ _svcjpt_check_mandoc()
 	done
 }
 
+# _svcjpt_check_man_content
+#	Each section 8 page has the sections the issue asks for, the SEE
+#	ALSO references, and sysexits names whose numbers are those of
+#	src/sysexits.rs; the overview page has its parts.
+_svcjpt_check_man_content()
+{
+	local p sec xr name num want out
+
+	out="${_svcjpt_tmp}/content"
+	for p in man/svcj-exec.8 man/svcj-kill.8 man/svcj-check.8; do
+		[ -f "$p" ] || continue
+		: > "${out}"
+		for sec in NAME SYNOPSIS DESCRIPTION ENVIRONMENT FILES \
+		    "EXIT STATUS" EXAMPLES "SEE ALSO" CAVEATS; do
+			grep -qx "\.Sh ${sec}" "$p" ||
+			    echo "no section ${sec}" >> "${out}"
+		done
+		for xr in "jail 8" "jexec 8" "rc.conf 5" "rc.subr 8" \
+		    "service 8" "svcj-tools 7" "sysexits 3"; do
+			grep -q "^\.Xr ${xr}" "$p" ||
+			    echo "SEE ALSO lacks ${xr}" >> "${out}"
+		done
+		for name in svcj-exec svcj-kill svcj-check; do
+			[ "man/${name}.8" = "$p" ] && continue
+			grep -q "^\.Xr ${name} 8" "$p" ||
+			    echo "SEE ALSO lacks ${name} 8" >> "${out}"
+		done
+		grep -q '^\.It Ev SVCJ_RUNDIR$' "$p" ||
+		    echo "ENVIRONMENT lacks SVCJ_RUNDIR" >> "${out}"
+		sed -n 's/^\.It Dv \(EX_[A-Z]*\) Pq \([0-9]*\)$/\1 \2/p' "$p" |
+		while read -r name num; do
+			want="$(sed -n "s/^pub const ${name}: i32 = \([0-9]*\);/\1/p" \
+			    src/sysexits.rs)"
+			[ "${want}" = "${num}" ] ||
+			    echo "${name} is ${want:-not in src/sysexits.rs}, page says ${num}"
+		done >> "${out}"
+		grep -q '^\.It Dv EX_' "$p" ||
+		    echo "EXIT STATUS names no sysexits value" >> "${out}"
+		if [ -s "${out}" ]; then
+			_svcjpt_notok "$p: sections, SEE ALSO, exit codes" "${out}"
+		else
+			_svcjpt_ok "$p: sections, SEE ALSO, ENVIRONMENT, sysexits" \
+			    "names match src/sysexits.rs"
+		fi
+	done
+	p=man/svcj-tools.7
+	: > "${out}"
+	for want in mlock netv4 netv6 net_basic net_raw net_all nfsd routing \
+	    settime setaudit sysvipc sysvipcnew vmm; do
+		grep -q "^\.It Cm ${want} Ta " "$p" ||
+		    echo "option table lacks ${want}" >> "${out}"
+	done
+	for want in "THE HOOK" "NESTED JAILS" EXAMPLES; do
+		grep -qx "\.Sh ${want}" "$p" || echo "no section ${want}" >> "${out}"
+	done
+	grep -q '^\\&\. /usr/local/etc/rc\.subr\.d/svcj-tools\.sh$' "$p" ||
+	    echo "the hook line is not shown" >> "${out}"
+	if [ -s "${out}" ]; then
+		_svcjpt_notok "$p: option table, hook, nested jails, examples" \
+		    "${out}"
+	else
+		_svcjpt_ok "$p: 13 options, the hook line, nested jails, examples"
+	fi
+}
+
 # _svcjpt_help_entries
 #	Read a clap --help text on stdin; print one line per option entry:
 #	"short long", "-" standing for a missing form.
@@ -578,6 +665,7 @@ echo "# tests/port/check.sh: port, install layout, man pages"
 _svcjpt_check_port_files
 _svcjpt_check_crates
 _svcjpt_check_mandoc
+_svcjpt_check_man_content
 if _svcjpt_build; then
 	_svcjpt_check_install
 	_svcjpt_check_flags

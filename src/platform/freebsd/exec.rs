@@ -39,6 +39,16 @@ pub struct Prepared {
     pub argv: Vec<OsString>,
     /// Where stdout and stderr go, if not inherited.
     pub log: Option<File>,
+    /// The caller's working directory, to return to after entering the
+    /// jail (jail_attach(2) moves the process to the jail's root).
+    pub cwd: Option<File>,
+}
+
+impl Prepared {
+    /// The descriptor of the saved working directory, for the hook.
+    pub fn cwd_fd(&self) -> Option<RawFd> {
+        self.cwd.as_ref().map(|f| f.as_raw_fd())
+    }
 }
 
 /// What failed in the child between fork and exec.
@@ -122,7 +132,16 @@ pub fn prepare(cmd: &RunSpec) -> Result<Prepared> {
         return Err(Error::Usage("no command given".into()));
     };
     let path_env = std::env::var_os("PATH");
-    let program = resolve_command(argv0, path_env.as_deref())?;
+    let mut program = resolve_command(argv0, path_env.as_deref())?;
+    if program.is_relative() {
+        // The child changes directory when it enters the jail.
+        let here = std::env::current_dir()
+            .map_err(|e| Error::os("cannot determine the current directory", e))?;
+        program = here.join(program);
+    }
+    // Not being able to come back (a removed or unreadable directory) only
+    // means the command starts in the jail's root, as jexec(8) does.
+    let cwd = File::open(".").ok();
     let log = cmd
         .console_log
         .as_deref()
@@ -132,6 +151,7 @@ pub fn prepare(cmd: &RunSpec) -> Result<Prepared> {
         program,
         argv: cmd.argv.clone(),
         log,
+        cwd,
     })
 }
 
@@ -156,6 +176,19 @@ pub fn report(fd: RawFd, stage: u8, msg: &[u8]) {
     unsafe {
         libc::write(fd, stage.as_ptr().cast(), 1);
         libc::write(fd, msg.as_ptr().cast(), end);
+    }
+}
+
+/// From the child, after entering the jail: go back to the directory
+/// saved in [`Prepared::cwd`].  Only fchdir(2) is called; a failure leaves
+/// the child in the jail's root.
+pub fn restore_cwd(fd: Option<RawFd>) {
+    if let Some(fd) = fd {
+        // SAFETY: fchdir(2) on a descriptor we own (kept open by the
+        // parent's `Prepared` until spawn returns); no memory is involved.
+        unsafe {
+            libc::fchdir(fd);
+        }
     }
 }
 
@@ -351,6 +384,34 @@ mod tests {
         std::fs::remove_file(&exe).unwrap();
         let e = run_with_hook(p, |_| Ok(())).unwrap_err();
         assert!(matches!(e, Error::CommandNotFound(_)), "{e}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn working_directory_survives_entering_the_jail() {
+        let d = tmpdir("cwd");
+        let log = d.join("pwd.log");
+        let here = std::env::current_dir().unwrap();
+        let p = prepare(&spec(&["sh", "-c", "pwd -P"], Some(log.clone()))).unwrap();
+        assert!(p.program.is_absolute());
+        let fd = p.cwd_fd();
+        assert!(fd.is_some());
+        let r = run_with_hook(p, move |_| {
+            // What jail_attach(2) does to the working directory.
+            // SAFETY: chdir(2) with a NUL-terminated literal.
+            unsafe {
+                libc::chdir(c"/".as_ptr());
+            }
+            restore_cwd(fd);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(r, Ok(0));
+        let got = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(
+            got.trim(),
+            std::fs::canonicalize(here).unwrap().to_str().unwrap()
+        );
         std::fs::remove_dir_all(&d).unwrap();
     }
 

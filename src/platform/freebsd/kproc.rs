@@ -8,6 +8,10 @@
 //! libc's definition.  Keeping the walk a pure function over bytes lets it
 //! be tested on any OS with hand-made records, including truncated and
 //! corrupt ones (which must be an error, never a panic or a wrong PID).
+//!
+//! Zombies are listed but not counted as members: they hold nothing, cannot
+//! be signalled away, and disappear when reaped (jail_remove(2) does not
+//! wait for them either).
 
 /// Where the fields we need sit in a `struct kinfo_proc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,7 +20,12 @@ pub struct Layout {
     pub pid: usize,
     /// Offset of `ki_jid` (a C `int`).
     pub jid: usize,
+    /// Offset of `ki_stat` (a C `char`).
+    pub stat: usize,
 }
+
+/// `SZOMB` from `<sys/proc.h>`: the value of `ki_stat` for a zombie.
+pub const SZOMB: u8 = 5;
 
 /// One process: its PID and the JID of its jail (0 for the host).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +34,8 @@ pub struct ProcJail {
     pub pid: i32,
     /// `ki_jid`
     pub jid: i32,
+    /// `ki_stat == SZOMB`
+    pub zombie: bool,
 }
 
 fn read_i32(buf: &[u8], at: usize) -> Option<i32> {
@@ -34,7 +45,7 @@ fn read_i32(buf: &[u8], at: usize) -> Option<i32> {
 
 /// Walk the records in `buf` (the bytes the sysctl returned).
 pub fn parse(buf: &[u8], layout: Layout) -> Result<Vec<ProcJail>, String> {
-    let need = layout.pid.max(layout.jid) + 4;
+    let need = (layout.pid.max(layout.jid) + 4).max(layout.stat + 1);
     let mut out = Vec::new();
     let mut off = 0usize;
     while off < buf.len() {
@@ -57,7 +68,8 @@ pub fn parse(buf: &[u8], layout: Layout) -> Result<Vec<ProcJail>, String> {
         // `need` bytes are present, so both reads succeed.
         let pid = read_i32(rec, layout.pid).unwrap_or(-1);
         let jid = read_i32(rec, layout.jid).unwrap_or(-1);
-        out.push(ProcJail { pid, jid });
+        let zombie = rec.get(layout.stat) == Some(&SZOMB);
+        out.push(ProcJail { pid, jid, zombie });
         off += size;
     }
     Ok(out)
@@ -67,25 +79,27 @@ pub fn parse(buf: &[u8], layout: Layout) -> Result<Vec<ProcJail>, String> {
 pub fn members_of(procs: &[ProcJail], jid: i32) -> Vec<i32> {
     procs
         .iter()
-        .filter(|p| p.jid == jid && p.pid > 0)
+        .filter(|p| p.jid == jid && p.pid > 0 && !p.zombie)
         .map(|p| p.pid)
         .collect()
-}
-
-/// Process count per JID, for status listings.
-pub fn count_in(procs: &[ProcJail], jid: i32) -> usize {
-    members_of(procs, jid).len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const L: Layout = Layout { pid: 72, jid: 300 };
+    const L: Layout = Layout {
+        pid: 72,
+        jid: 300,
+        stat: 140,
+    };
     const SIZE: usize = 1088;
 
     fn rec(size: usize, pid: i32, jid: i32) -> Vec<u8> {
         let mut r = vec![0xAAu8; size];
+        if size > L.stat {
+            r[L.stat] = 2; // SRUN
+        }
         r[..4].copy_from_slice(&(size as i32).to_ne_bytes());
         if size >= L.pid + 4 {
             r[L.pid..L.pid + 4].copy_from_slice(&pid.to_ne_bytes());
@@ -106,8 +120,20 @@ mod tests {
         assert_eq!(p.len(), 5);
         assert_eq!(members_of(&p, 7), vec![50, 51, 52]);
         assert_eq!(members_of(&p, 8), vec![60]);
-        assert_eq!(count_in(&p, 9), 0);
+        assert!(members_of(&p, 9).is_empty());
         assert_eq!(parse(&[], L).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn zombies_are_not_members() {
+        let mut z = rec(SIZE, 51, 7);
+        z[L.stat] = SZOMB;
+        let mut buf = rec(SIZE, 50, 7);
+        buf.extend(z);
+        let p = parse(&buf, L).unwrap();
+        assert_eq!(p.len(), 2);
+        assert!(p[1].zombie);
+        assert_eq!(members_of(&p, 7), vec![50]);
     }
 
     #[test]

@@ -51,6 +51,7 @@ fn kinfo_layout() -> Layout {
     Layout {
         pid: std::mem::offset_of!(libc::kinfo_proc, ki_pid),
         jid: std::mem::offset_of!(libc::kinfo_proc, ki_jid),
+        stat: std::mem::offset_of!(libc::kinfo_proc, ki_stat),
     }
 }
 
@@ -251,6 +252,7 @@ impl Platform for FreeBsd {
             list.iter().map(|p| p.word()).collect::<Vec<_>>().join(" ")
         );
         let mut iov = ChildIov(JailIov::new(&list));
+        let cwd = prepared.cwd_fd();
         let hook = move |fd: RawFd| -> io::Result<()> {
             let iov = iov.get();
             // SAFETY: `iov` owns every buffer its entries point into and
@@ -269,6 +271,7 @@ impl Platform for FreeBsd {
                 exec::report(fd, STAGE_SET, iov.errmsg_bytes());
                 return Err(e);
             }
+            exec::restore_cwd(cwd);
             Ok(())
         };
         run(prepared, name.as_str(), hook)
@@ -280,6 +283,7 @@ impl Platform for FreeBsd {
         }
         let prepared = exec::prepare(cmd)?;
         let jid = jail.jid;
+        let cwd = prepared.cwd_fd();
         let hook = move |fd: RawFd| -> io::Result<()> {
             // SAFETY: jail_attach(2) takes a plain integer.
             let r = unsafe { libc::jail_attach(jid) };
@@ -288,6 +292,7 @@ impl Platform for FreeBsd {
                 exec::report(fd, STAGE_ATTACH, b"");
                 return Err(e);
             }
+            exec::restore_cwd(cwd);
             Ok(())
         };
         run(prepared, &jail.name, hook)
