@@ -33,7 +33,7 @@ show service demo status || fail "service demo status failed"
 
 echo "# What the service sees: only its own processes, all in jail 0 (itself)."
 show jexec svcj-demo ps -ax -o pid,jid,command
-run jexec svcj-demo ps -ax -o pid=,jid=
+run jexec svcj-demo ps -ax -o pid= -o jid=
 expect_stdout_nomatch ' [1-9-][0-9]*$'
 echo "# ... and no network but an unconfigured loopback."
 show jexec svcj-demo cat /proc/net/dev
