@@ -25,7 +25,9 @@
 //! audited.  Parsed files are cached, so auditing a thousand services reads
 //! the global rc.conf files once.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
@@ -503,9 +505,17 @@ pub struct Value {
 }
 
 /// The shell variables known so far.
+///
+/// Variables live in two layers: `vars`, written by every assignment, over
+/// an optional shared `base` (the result of the global rc.conf files,
+/// computed once and shared by every service; see
+/// [`Loader::load_rc_config`]).
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: HashMap<String, Value>,
+    base: Option<Rc<HashMap<String, Value>>>,
+    /// When set, names read while unset are recorded here.
+    misses: Option<RefCell<HashSet<String>>>,
 }
 
 impl Env {
@@ -516,17 +526,35 @@ impl Env {
 
     /// The value of `name`, `None` when unset.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(|v| v.value.as_str())
+        self.get_value(name).map(|v| v.value.as_str())
     }
 
     /// The value and origin of `name`.
     pub fn get_value(&self, name: &str) -> Option<&Value> {
-        self.vars.get(name)
+        let v = self
+            .vars
+            .get(name)
+            .or_else(|| self.base.as_ref().and_then(|b| b.get(name)));
+        if v.is_none() {
+            if let Some(m) = &self.misses {
+                m.borrow_mut().insert(name.to_string());
+            }
+        }
+        v
     }
 
     /// Set `name`.
     pub fn set(&mut self, name: &str, value: String, origin: Rc<str>) {
         self.vars.insert(name.to_string(), Value { value, origin });
+    }
+
+    /// Every variable name, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut set: BTreeSet<&String> = self.vars.keys().collect();
+        if let Some(b) = &self.base {
+            set.extend(b.keys());
+        }
+        set.into_iter().cloned().collect()
     }
 }
 
@@ -816,8 +844,18 @@ pub struct Loader {
     root: PathBuf,
     localbase: PathBuf,
     cache: HashMap<PathBuf, Option<Rc<Script>>>,
+    global: Option<Rc<Global>>,
     /// Notes about files and constructs that were skipped.
     pub notes: BTreeSet<Note>,
+}
+
+/// The result of the global rc.conf files evaluated from an empty
+/// environment, and the variables that evaluation read while they were
+/// unset (its only inputs).  It can stand for a real evaluation in any
+/// environment that sets none of those inputs.
+struct Global {
+    vars: Rc<HashMap<String, Value>>,
+    inputs: HashSet<String>,
 }
 
 /// Maximum nesting of `. file` includes (protects against include loops).
@@ -842,6 +880,7 @@ impl Loader {
             root: root.to_path_buf(),
             localbase: localbase.to_path_buf(),
             cache: HashMap::new(),
+            global: None,
             notes: BTreeSet::new(),
         }
     }
@@ -1111,10 +1150,9 @@ impl Loader {
                     let len = construct_len(b, p);
                     let arg =
                         &rest[p + 2 + end + op..(p + len).saturating_sub(1).max(p + 2 + end + op)];
-                    let mut scratch = pass.env.clone();
                     a.push(Assignment {
                         var: var.to_string(),
-                        value: expand(&mut scratch, arg, origin.clone()).ok(),
+                        value: expand(pass.env, arg, origin.clone()).ok(),
                         line,
                         kind: AssignKind::Default,
                         after_load: pass.saw_load.is_some(),
@@ -1141,6 +1179,39 @@ impl Loader {
     }
 
     fn load_into(&mut self, env: &mut Env, name: &str, notes: &mut Vec<Note>) {
+        let global = match &self.global {
+            Some(g) => g.clone(),
+            None => {
+                let mut g = Env {
+                    misses: Some(RefCell::new(HashSet::new())),
+                    ..Env::default()
+                };
+                self.load_global(&mut g, notes);
+                let inputs = g.misses.take().map(RefCell::into_inner).unwrap_or_default();
+                let g = Rc::new(Global {
+                    vars: Rc::new(g.vars),
+                    inputs,
+                });
+                self.global = Some(g.clone());
+                g
+            }
+        };
+        let independent = env.base.is_none()
+            && env.misses.is_none()
+            && !global.inputs.iter().any(|i| env.vars.contains_key(i));
+        if independent {
+            // Same result as evaluating the files again: the global
+            // values win, everything else the script had set stays.
+            env.vars.retain(|k, _| !global.vars.contains_key(k));
+            env.base = Some(global.vars.clone());
+        } else {
+            self.load_global(env, notes);
+        }
+        self.load_service(env, name, notes);
+    }
+
+    /// `/etc/defaults/rc.conf` and the files of `rc_conf_files`.
+    fn load_global(&mut self, env: &mut Env, notes: &mut Vec<Note>) {
         self.source_depth(env, Path::new("/etc/defaults/rc.conf"), notes, 0);
         // source_rc_confs: each file of rc_conf_files once, re-reading the
         // list after each file (a file may add to it), bounded.
@@ -1162,6 +1233,11 @@ impl Loader {
             }
             done.push(next);
         }
+    }
+
+    /// `rc.conf.d/NAME` under /etc and LOCALBASE/etc: a file, or every
+    /// file of a directory in glob order.
+    fn load_service(&mut self, env: &mut Env, name: &str, notes: &mut Vec<Note>) {
         if name.is_empty() || name.contains('/') || name.starts_with('.') {
             return;
         }
@@ -1203,7 +1279,7 @@ impl Loader {
         let real = self.real(host);
         let text = std::fs::read(&real)?;
         let script = parse(&String::from_utf8_lossy(&text));
-        let rc = evaluate(&script, host, self, true);
+        let rc = evaluate(script, host, self, true);
         Ok(rc)
     }
 }
@@ -1262,7 +1338,7 @@ impl RcScript {
     }
 }
 
-fn evaluate(script: &Script, host: &Path, loader: &mut Loader, load_conf: bool) -> RcScript {
+fn evaluate(script: Script, host: &Path, loader: &mut Loader, load_conf: bool) -> RcScript {
     let file: Rc<str> = host.display().to_string().into();
     let mut env = Env::new();
     let mut notes = Vec::new();
@@ -1275,11 +1351,11 @@ fn evaluate(script: &Script, host: &Path, loader: &mut Loader, load_conf: bool) 
         saw_load: None,
         saw_run: None,
     };
-    loader.run(script, &file, &mut pass, 0, true);
+    loader.run(&script, &file, &mut pass, 0, true);
     let (load, run) = (pass.saw_load, pass.saw_run);
     RcScript {
         path: file.to_string(),
-        script: script.clone(),
+        script,
         env,
         assignments,
         load_rc_config: load,
@@ -1292,13 +1368,7 @@ fn evaluate(script: &Script, host: &Path, loader: &mut Loader, load_conf: bool) 
 pub fn read_script_text(path: &str, text: &str) -> RcScript {
     let script = parse(text);
     let mut loader = Loader::new(Path::new("/nonexistent"), Path::new("/usr/local"));
-    evaluate(&script, Path::new(path), &mut loader, false)
-}
-
-/// Sorted variable names (for tests and debugging).
-pub fn var_names(env: &Env) -> Vec<String> {
-    let m: BTreeMap<_, _> = env.vars.iter().collect();
-    m.keys().map(|k| k.to_string()).collect()
+    evaluate(script, Path::new(path), &mut loader, false)
 }
 
 #[cfg(test)]
@@ -1543,6 +1613,36 @@ mod tests {
         assert_eq!(s.load_rc_config, Some(5));
         assert_eq!(s.run_rc_command, Some(10));
         assert!(l.notes.is_empty(), "{:?}", l.notes);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn shared_global_result_matches_a_real_evaluation() {
+        let script = |n: &str, pre: &str| {
+            format!("name={n}\n{pre}load_rc_config $name\n: ${{x:=unset}}\nrun_rc_command \"$1\"\n")
+        };
+        let root = tree(&[
+            (
+                "/etc/rc.conf",
+                "x=\"${pre}-conf\"\ny=${y:-conf}\nkeep=conf\n",
+            ),
+            ("/etc/rc.d/a", &script("a", "pre=1\n")),
+            ("/etc/rc.d/b", &script("b", "keep=script\n")),
+            ("/etc/rc.d/c", &script("c", "y=script\n")),
+        ]);
+        for order in [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]] {
+            let mut l = Loader::new(&root, Path::new("/usr/local"));
+            for n in order {
+                let s = l.read_script(&Path::new("/etc/rc.d").join(n)).unwrap();
+                let got = (s.var("x"), s.var("y"), s.var("keep"));
+                let want = match n {
+                    "a" => (Some("1-conf"), Some("conf"), Some("conf")),
+                    "b" => (Some("-conf"), Some("conf"), Some("conf")),
+                    _ => (Some("-conf"), Some("script"), Some("conf")),
+                };
+                assert_eq!(got, want, "{n} in {order:?}");
+            }
+        }
         fs::remove_dir_all(root).unwrap();
     }
 

@@ -23,4 +23,4 @@ pub mod kproc;
 mod sys;
 
 #[cfg(target_os = "freebsd")]
-pub use sys::FreeBsd;
+pub use sys::{jail_param_known, FreeBsd};

@@ -80,6 +80,19 @@ fn sysctl_int(name: &str) -> Result<i64> {
     Ok(i64::from(v))
 }
 
+/// Does the kernel know jail parameter `name` (`security.jail.param.<name>`
+/// resolves)?  Parameters of unloaded modules (sysvmsg, vmm) do not.
+pub fn jail_param_known(name: &str) -> bool {
+    let Ok(cname) = CString::new(format!("security.jail.param.{name}")) else {
+        return false;
+    };
+    let mut mib = [0 as libc::c_int; 24];
+    let mut len: libc::size_t = mib.len();
+    // SAFETY: `cname` is NUL-terminated; `mib` is writable for `len`
+    // entries and `len` says so.
+    unsafe { libc::sysctlnametomib(cname.as_ptr(), mib.as_mut_ptr(), &mut len) == 0 }
+}
+
 /// The whole process table as (pid, jid) pairs.
 fn process_table() -> Result<Vec<kproc::ProcJail>> {
     let mib = [libc::CTL_KERN, libc::KERN_PROC, libc::KERN_PROC_PROC];
