@@ -117,7 +117,11 @@ enum Tok {
 fn construct_len(b: &[u8], i: usize) -> usize {
     let n = b.len();
     match b[i] {
-        b'\\' => (2).min(n - i),
+        // A backslash and the whole (possibly multi-byte) character after it.
+        b'\\' => match b.get(i + 1) {
+            None => 1,
+            Some(&c) => (1 + utf8_len(c)).min(n - i),
+        },
         b'\'' => match b[i + 1..].iter().position(|&c| c == b'\'') {
             Some(p) => p + 2,
             None => n - i,
@@ -173,6 +177,28 @@ fn construct_len(b: &[u8], i: usize) -> usize {
         }
         _ => 1,
     }
+}
+
+/// Length of the UTF-8 sequence that starts with byte `c`.
+fn utf8_len(c: u8) -> usize {
+    match c {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}
+
+/// The inside of the construct `raw[start..end]` opened by `open_len`
+/// bytes and closed by `close` when it is terminated.
+fn inside(raw: &str, start: usize, end: usize, open_len: usize, close: u8) -> &str {
+    let from = (start + open_len).min(end);
+    let to = if end > from && raw.as_bytes()[end - 1] == close {
+        end - 1
+    } else {
+        end
+    };
+    &raw[from..to]
 }
 
 fn lex(text: &str) -> Vec<Tok> {
@@ -682,7 +708,7 @@ impl Expander<'_> {
         }
         if next == b'{' {
             let len = construct_len(b, i);
-            let inner = &raw[i + 2..(i + len).saturating_sub(1).max(i + 2)];
+            let inner = inside(raw, i, i + len, 2, b'}');
             return Ok((self.brace(inner)?, len));
         }
         if next == b'_' || next.is_ascii_alphabetic() {
@@ -1148,8 +1174,7 @@ impl Loader {
                 if op > 0 && is_name(var) {
                     let b = rest.as_bytes();
                     let len = construct_len(b, p);
-                    let arg =
-                        &rest[p + 2 + end + op..(p + len).saturating_sub(1).max(p + 2 + end + op)];
+                    let arg = inside(rest, p, p + len, 2 + end + op, b'}');
                     a.push(Assignment {
                         var: var.to_string(),
                         value: expand(pass.env, arg, origin.clone()).ok(),
@@ -1717,5 +1742,99 @@ mod tests {
         assert_eq!(env.get("n").map(str::len), Some(MAX_INCLUDE_DEPTH + 1));
         assert!(l.notes.iter().any(|n| n.text.contains("nested too deep")));
         fs::remove_dir_all(root).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Deterministic pseudo-random snippets of tricky shell: nothing may
+    /// panic, whatever the input.
+    #[test]
+    fn no_panic_on_arbitrary_input() {
+        let atoms = [
+            "a=",
+            "b",
+            "\"",
+            "'",
+            "\\",
+            "$",
+            "${",
+            "}",
+            "$(",
+            ")",
+            "(",
+            "`",
+            ":-",
+            ":=",
+            "#",
+            "%",
+            "é",
+            "\\é",
+            "€",
+            "\n",
+            " ",
+            ";",
+            ";;",
+            "&",
+            "|",
+            "<<",
+            "EOF",
+            "case",
+            "in",
+            "esac",
+            "if",
+            "then",
+            "fi",
+            "f()",
+            "{",
+            "load_rc_config",
+            "run_rc_command",
+            ".",
+            "/etc/rc.conf",
+            "${x:=",
+            "$((",
+            "2>&1",
+            ">",
+            "-",
+            "=",
+            "name=",
+            "rcvar=",
+            "\\\n",
+            "\t",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20000 {
+            let mut text = String::new();
+            let n = (seed % 40) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(atoms[(seed % atoms.len() as u64) as usize]);
+            }
+            let s = read_script_text("/x", &text);
+            let _ = crate::check::lint::lint_text("/x", &text);
+            let _ = s.name();
+        }
+    }
+
+    #[test]
+    fn multibyte_characters_after_escapes_and_at_ends() {
+        for t in [
+            "a=\\é",
+            "a=\"\\é\"",
+            "a=${b:-é",
+            "a=${é}",
+            ": ${a:=é",
+            "a='é",
+            "a=$(é",
+            "a=`é",
+        ] {
+            let s = read_script_text("/x", t);
+            let _ = s.var("a");
+        }
+        assert_eq!(read_script_text("/x", "a=\\éb\n").var("a"), Some("éb"));
     }
 }
