@@ -296,6 +296,21 @@ pub fn attach_error(jail: &str, errno: i32) -> Error {
     }
 }
 
+/// Stage byte the child reports when jail_set(2) failed.
+pub const STAGE_SET: u8 = b'S';
+/// Stage byte the child reports when jail_attach(2) failed.
+pub const STAGE_ATTACH: u8 = b'A';
+
+/// Map what the child reported (see [`super::exec::report`]) to an
+/// [`Error`] about `jail`.
+pub fn child_error(jail: &str, f: &super::exec::ChildFailure) -> Error {
+    match f.stage {
+        STAGE_SET => set_error(jail, f.errno, &f.detail),
+        STAGE_ATTACH => attach_error(jail, f.errno),
+        _ => Error::os(format!("entering {jail}"), kernel_error(f.errno, &f.detail)),
+    }
+}
+
 /// Read back typed parameters of a running jail.  `get` returns the raw
 /// integer of an int/boolean parameter (`None` when the kernel does not
 /// know the parameter), `addrs4`/`addrs6` the address lists.
@@ -513,6 +528,29 @@ mod tests {
             Error::NoSuchJail(_)
         ));
         assert_eq!(attach_error("svcj-a", libc::EPERM).exit_code(), 71);
+    }
+
+    #[test]
+    fn child_reports_map_to_errors() {
+        use super::super::exec::ChildFailure;
+        let f = |stage, errno, detail: &str| ChildFailure {
+            stage,
+            errno,
+            detail: detail.into(),
+        };
+        assert!(matches!(
+            child_error(
+                "svcj-a",
+                &f(STAGE_SET, libc::EEXIST, "jail \"svcj-a\" already exists")
+            ),
+            Error::JailExists(_)
+        ));
+        assert!(matches!(
+            child_error("svcj-a", &f(STAGE_ATTACH, libc::EINVAL, "")),
+            Error::NoSuchJail(_)
+        ));
+        let e = child_error("svcj-a", &f(b'?', libc::EIO, "odd"));
+        assert!(e.to_string().starts_with("entering svcj-a: odd"), "{e}");
     }
 
     #[test]
