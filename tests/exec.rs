@@ -687,3 +687,54 @@ chroot "$R" /bin/sh /run/inside.sh
     assert!(empty_or_absent(&root.join("run/svcj")));
     let _ = fs::remove_file(root.join("run/inside.sh"));
 }
+
+#[test]
+fn inside_a_jail_the_registry_is_trusted_not_swept() {
+    need_root!("inside_a_jail_the_registry_is_trusted_not_swept");
+    let env = Env::new("inside");
+    let exec = bin("svcj-exec");
+    let exec = exec.to_str().unwrap();
+    let kill = bin("svcj-kill");
+    let o = run(env.exec().args([
+        "inner",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1000 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jid = env.jid("svcj-inner").unwrap();
+    // A join from inside the jail runs in place.
+    let o = run(env.exec().args([
+        "-j",
+        "svcj-inner",
+        "--",
+        exec,
+        "-j",
+        "svcj-inner",
+        "--",
+        "sh",
+        "-c",
+        "cat /proc/1/comm",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "svcj-reaper\n");
+    // From another jail it cannot be reached, and is not taken for stale.
+    let o = run(env
+        .exec()
+        .args(["outer", "--", exec, "-j", "svcj-inner", "--", "true"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot be reached from here"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(env
+        .exec()
+        .args(["outer", "--"])
+        .arg(&kill)
+        .args(["svcj-inner"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+    assert_eq!(env.jid("svcj-inner"), Some(jid));
+    assert!(alive(jid));
+}

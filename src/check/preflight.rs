@@ -197,13 +197,17 @@ fn unquote(w: &str) -> &str {
     w
 }
 
-/// Does the shell text `text` source (`.` or `source`) one of `targets`?
+/// Commands that read a file into the running shell: `.`, and rc.subr's
+/// own wrappers around it (`vdot` is how rc.subr reads local.rc.subr).
+pub const SOURCE_COMMANDS: [&str; 6] = [".", "source", "vdot", "sdot", "dot", "safe_dot"];
+
+/// Does the shell text `text` source one of `targets`?
 pub fn sources(text: &str, targets: &[String]) -> bool {
     code_lines(text).any(|line| {
         line.split([';', '&', '|']).any(|cmd| {
             let toks: Vec<&str> = cmd.split_whitespace().collect();
             toks.windows(2).any(|w| {
-                (w[0] == "." || w[0] == "source") && targets.iter().any(|t| unquote(w[1]) == t)
+                SOURCE_COMMANDS.contains(&w[0]) && targets.iter().any(|t| unquote(w[1]) == t)
             })
         })
     })
@@ -697,6 +701,7 @@ mod tests {
         assert!(sources(". /x/h.sh", &t));
         assert!(sources("  source '/x/h.sh' # c", &t));
         assert!(sources("if [ -f /x/h.sh ]; then . /x/h.sh; fi", &t));
+        assert!(sources("vdot /x/h.sh", &t));
         assert!(!sources("# . /x/h.sh", &t));
         assert!(!sources("echo /x/h.sh", &t));
         assert!(!sources(". /x/h.sh.bak", &t));

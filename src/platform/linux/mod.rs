@@ -219,12 +219,23 @@ impl Linux {
         // child enters the others itself (mnt last).
         let mut child_ns = Vec::new();
         let mut pid_ns = None;
-        for (ns, flag) in [
-            ("ipc", CloneFlags::CLONE_NEWIPC),
-            ("net", CloneFlags::CLONE_NEWNET),
-            ("pid", CloneFlags::CLONE_NEWPID),
-            ("mnt", CloneFlags::CLONE_NEWNS),
-        ] {
+        let inside = match registry::vantage(&entry) {
+            registry::Vantage::Host => false,
+            // Already in this jail: run the command right here.
+            registry::Vantage::Inside => true,
+            registry::Vantage::Elsewhere => return Err(from_elsewhere(&jail.name)),
+        };
+        let namespaces: &[(&str, CloneFlags)] = if inside {
+            &[]
+        } else {
+            &[
+                ("ipc", CloneFlags::CLONE_NEWIPC),
+                ("net", CloneFlags::CLONE_NEWNET),
+                ("pid", CloneFlags::CLONE_NEWPID),
+                ("mnt", CloneFlags::CLONE_NEWNS),
+            ]
+        };
+        for &(ns, flag) in namespaces {
             let theirs = format!("/proc/{}/ns/{ns}", entry.reaper);
             if ns_inode(&theirs).is_some()
                 && ns_inode(&theirs) == ns_inode(&format!("/proc/self/ns/{ns}"))
@@ -245,10 +256,14 @@ impl Linux {
         // namespace's root, escaping any chroot the jail was made in: keep
         // the jail's own root (its reaper's) for the child to return to.
         let root_path = format!("/proc/{}/root", entry.reaper);
-        let root = File::open(&root_path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
-            _ => Error::os(format!("opening {root_path}"), e),
-        })?;
+        let root = if inside {
+            None
+        } else {
+            Some(File::open(&root_path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+                _ => Error::os(format!("opening {root_path}"), e),
+            })?)
+        };
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
@@ -294,9 +309,10 @@ impl Linux {
             }
             // SAFETY: fchdir on a directory fd we own, then chroot(".")
             // with a valid NUL-terminated path.
-            if unsafe { libc::fchdir(root.as_raw_fd()) } != 0
-                || unsafe { libc::chroot(c".".as_ptr()) } != 0
-            {
+            if root.as_ref().is_some_and(|root| {
+                (unsafe { libc::fchdir(root.as_raw_fd()) }) != 0
+                    || (unsafe { libc::chroot(c".".as_ptr()) }) != 0
+            }) {
                 reaper::child_error(&format!(
                     "entering the root directory of {}: {}",
                     jail.name,
@@ -447,6 +463,7 @@ impl Platform for Linux {
             reaper: pid,
             pidns: id.pidns,
             starttime: id.starttime,
+            hostpidns: registry::own_pidns(),
             params: params.clone(),
         };
         if let Err(e) = self.registry.write(&entry) {
@@ -509,7 +526,17 @@ impl Platform for Linux {
         let Some(entry) = self.entry_of(jail) else {
             return Ok(Vec::new());
         };
-        Ok(members_of(Path::new("/proc"), entry.pidns, entry.reaper))
+        match registry::vantage(&entry) {
+            registry::Vantage::Host => {
+                Ok(members_of(Path::new("/proc"), entry.pidns, entry.reaper))
+            }
+            // Our own /proc is the jail's: PID 1 is the reaper.
+            registry::Vantage::Inside => {
+                let ns = registry::own_pidns().unwrap_or(entry.pidns);
+                Ok(members_of(Path::new("/proc"), ns, 1))
+            }
+            registry::Vantage::Elsewhere => Err(from_elsewhere(&jail.name)),
+        }
     }
 
     fn signal(&self, pid: i32, sig: i32) -> Result<()> {
@@ -539,6 +566,9 @@ impl Platform for Linux {
         }) else {
             return Ok(());
         };
+        if registry::vantage(&entry) != registry::Vantage::Host {
+            return Err(from_elsewhere(&jail.name));
+        }
         let reaper_gone = || {
             registry::proc_id(Path::new("/proc"), entry.reaper)
                 .map_or(true, |id| id.starttime != entry.starttime)
@@ -577,6 +607,14 @@ impl Platform for Linux {
         self.registry.remove_if(&jail.name, entry.pidns);
         Ok(())
     }
+}
+
+/// The error for an operation that needs the host's view of a jail.
+fn from_elsewhere(name: &str) -> Error {
+    Error::Unavailable(format!(
+        "{name} cannot be reached from here: run this on the host that created it, \
+         not inside a jail"
+    ))
 }
 
 /// Signals `svcj-exec` passes on to the jail while it waits.
