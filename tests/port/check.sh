@@ -161,6 +161,12 @@ _svcjpt_check_port_files()
 	: > "${_svcjpt_tmp}/msg"
 	grep -q '^{ type: install$' "${msg}" ||
 	    echo "no '{ type: install' entry" >> "${_svcjpt_tmp}/msg"
+	grep -q '^{ type: remove$' "${msg}" ||
+	    echo "no '{ type: remove' entry (remove the hook line)" \
+	    >> "${_svcjpt_tmp}/msg"
+	[ "$(grep -c '^  message: <<EOM$' "${msg}")" = \
+	    "$(grep -c '^EOM$' "${msg}")" ] ||
+	    echo "unbalanced <<EOM heredocs" >> "${_svcjpt_tmp}/msg"
 	grep -q '^  message: <<EOM$' "${msg}" ||
 	    echo "no 'message: <<EOM' heredoc" >> "${_svcjpt_tmp}/msg"
 	grep -q '^EOM$' "${msg}" ||
@@ -183,7 +189,7 @@ _svcjpt_check_port_files()
 		_svcjpt_notok "pkg-message" "${_svcjpt_tmp}/msg"
 	else
 		_svcjpt_ok "pkg-message: UCL install message with the hook" \
-		    "line and svcj-check preflight"
+		    "line and svcj-check preflight, remove message"
 	fi
 }
 
