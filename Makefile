@@ -10,8 +10,8 @@
 #	make install		install into ${DESTDIR}${PREFIX}
 #	make test		run every test (tests/run-all.sh)
 #	make demo		a sample rc.d service in a service jail
-#	make lint		formatting, clippy (Linux and FreeBSD), shellcheck,
-#				mandoc
+#	make lint		formatting, clippy (Linux and FreeBSD), shell lint
+#				(tests/rc/lint.sh), mandoc
 #	make freebsd		FreeBSD binaries from Linux (cargo-zigbuild)
 #	make crates		regenerate the port's Makefile.crates
 #	make check-port		plist, crates, man pages vs the tools
@@ -107,12 +107,7 @@ lint:
 	${CARGO} fmt --check
 	${CARGO} clippy --all-targets -- -D warnings
 	${CARGO} clippy --all-targets --target ${FREEBSD_TARGET} -- -D warnings
-	find . \( -path ./target -o -path ./fuzz/target -o -path ./.git \) -prune -o -type f -name '*.sh' -print | sort | xargs shellcheck -s sh
-	@for f in shims/*; do \
-		[ -f "$$f" ] || continue; \
-		echo "shellcheck -s sh $$f"; \
-		shellcheck -s sh "$$f" || exit 1; \
-	done
+	sh tests/rc/lint.sh
 	mandoc -Tlint -Wwarning man/*.7 man/*.8
 
 clean:

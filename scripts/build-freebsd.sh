@@ -5,7 +5,8 @@
 #	x86_64-unknown-freebsd on Linux, with cargo-zigbuild (zig provides
 #	the linker and FreeBSD's libc stubs, so no FreeBSD sysroot is
 #	needed), then check with file(1) that each one is an x86-64 FreeBSD
-#	ELF executable and print its path.
+#	ELF executable (and with readelf(1), when present, that it links
+#	FreeBSD's libc.so.7) and print its path.
 #
 #	Missing tools are installed when possible: the rust target with
 #	rustup, ziglang and cargo-zigbuild from PyPI with pip, file(1) with
@@ -133,6 +134,12 @@ for _svcjfb_t in ${_svcjfb_tools}; do
 	    '^ELF 64-bit LSB (pie )?executable, x86-64,.*FreeBSD'; then
 		echo "${0##*/}: ${_svcjfb_f}: not an x86-64 FreeBSD ELF" \
 		    "executable" >&2
+		_svcjfb_bad=1
+	fi
+	# It must link against FreeBSD's libc (zig's stubs resolve there).
+	if command -v readelf > /dev/null 2>&1 &&
+	    ! readelf -d "${_svcjfb_f}" | grep -q 'NEEDED.*\[libc\.so\.7\]'; then
+		echo "${0##*/}: ${_svcjfb_f}: does not link libc.so.7" >&2
 		_svcjfb_bad=1
 	fi
 done

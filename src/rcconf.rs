@@ -25,7 +25,9 @@
 //! audited.  Parsed files are cached, so auditing a thousand services reads
 //! the global rc.conf files once.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
@@ -79,6 +81,10 @@ pub struct Command {
     pub function: Option<String>,
     /// The outermost enclosing compound command: keyword and line.
     pub compound: Option<(String, usize)>,
+    /// The operator joining it to the previous command (`&&`, `||`: whether
+    /// it runs depends on that command) or `|` for every part of a
+    /// pipeline (each runs in a subshell).
+    pub after: Option<&'static str>,
 }
 
 /// A function definition found in a script.
@@ -102,8 +108,10 @@ pub struct Script {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
     Word(Word),
-    /// `;` `&` `&&` `||` `|` newline: end of a simple command.
+    /// `;` `&` newline: end of a simple command.
     Sep(usize),
+    /// `&&` `||` `|`: end of a simple command, the next one depends on it.
+    Joint(&'static str),
     /// `;;`
     DSemi(usize),
     LParen(usize),
@@ -115,7 +123,11 @@ enum Tok {
 fn construct_len(b: &[u8], i: usize) -> usize {
     let n = b.len();
     match b[i] {
-        b'\\' => (2).min(n - i),
+        // A backslash and the whole (possibly multi-byte) character after it.
+        b'\\' => match b.get(i + 1) {
+            None => 1,
+            Some(&c) => (1 + utf8_len(c)).min(n - i),
+        },
         b'\'' => match b[i + 1..].iter().position(|&c| c == b'\'') {
             Some(p) => p + 2,
             None => n - i,
@@ -173,6 +185,28 @@ fn construct_len(b: &[u8], i: usize) -> usize {
     }
 }
 
+/// Length of the UTF-8 sequence that starts with byte `c`.
+fn utf8_len(c: u8) -> usize {
+    match c {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}
+
+/// The inside of the construct `raw[start..end]` opened by `open_len`
+/// bytes and closed by `close` when it is terminated.
+fn inside(raw: &str, start: usize, end: usize, open_len: usize, close: u8) -> &str {
+    let from = (start + open_len).min(end);
+    let to = if end > from && raw.as_bytes()[end - 1] == close {
+        end - 1
+    } else {
+        end
+    };
+    &raw[from..to]
+}
+
 fn lex(text: &str) -> Vec<Tok> {
     let b = text.as_bytes();
     let n = b.len();
@@ -222,8 +256,14 @@ fn lex(text: &str) -> Vec<Tok> {
                 }
             }
             b'&' | b'|' => {
-                toks.push(Tok::Sep(line));
-                i += if i + 1 < n && b[i + 1] == c { 2 } else { 1 };
+                let double = i + 1 < n && b[i + 1] == c;
+                toks.push(match (c, double) {
+                    (b'&', true) => Tok::Joint("&&"),
+                    (b'|', true) => Tok::Joint("||"),
+                    (b'|', false) => Tok::Joint("|"),
+                    _ => Tok::Sep(line),
+                });
+                i += if double { 2 } else { 1 };
             }
             b'(' => {
                 toks.push(Tok::LParen(line));
@@ -313,12 +353,19 @@ pub fn parse(text: &str) -> Script {
     let mut pending_fn: Option<(String, usize)> = None;
     let mut skip_to_sep = false; // the word list of `for x in …`
     let mut case_head = false; // between `case` and `in`
+    let mut after: Option<&'static str> = None;
     let mut i = 0;
 
-    fn finish(script: &mut Script, frames: &[Frame], cur: &mut Vec<Word>) {
+    fn finish(
+        script: &mut Script,
+        frames: &[Frame],
+        cur: &mut Vec<Word>,
+        after: &mut Option<&'static str>,
+    ) {
         if cur.is_empty() {
             return;
         }
+        let after = after.take();
         let mut words = Vec::new();
         let mut redirects = Vec::new();
         let mut it = std::mem::take(cur).into_iter();
@@ -362,6 +409,7 @@ pub fn parse(text: &str) -> Script {
             depth: frames.len(),
             function,
             compound,
+            after,
         });
     }
 
@@ -373,7 +421,7 @@ pub fn parse(text: &str) -> Script {
             if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
                 if *in_pattern {
                     match tok {
-                        Tok::Sep(_) => continue,
+                        Tok::Sep(_) | Tok::Joint(_) => continue,
                         Tok::Word(w) if w.raw == "esac" => {
                             frames.pop();
                             continue;
@@ -461,10 +509,22 @@ pub fn parse(text: &str) -> Script {
             }
             Tok::Sep(_) => {
                 skip_to_sep = false;
-                finish(&mut script, &frames, &mut cur);
+                finish(&mut script, &frames, &mut cur, &mut after);
+                after = None;
+            }
+            Tok::Joint(op) => {
+                let left = !cur.is_empty();
+                finish(&mut script, &frames, &mut cur, &mut after);
+                // Both sides of a pipe run in subshells.
+                if *op == "|" && left {
+                    if let Some(c) = script.commands.last_mut() {
+                        c.after.get_or_insert("|");
+                    }
+                }
+                after = Some(op);
             }
             Tok::DSemi(_) => {
-                finish(&mut script, &frames, &mut cur);
+                finish(&mut script, &frames, &mut cur, &mut after);
                 if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
                     *in_pattern = true;
                 }
@@ -476,16 +536,16 @@ pub fn parse(text: &str) -> Script {
                         None => frames.push(Frame::Compound("(".into(), *l)),
                     }
                 } else {
-                    finish(&mut script, &frames, &mut cur);
+                    finish(&mut script, &frames, &mut cur, &mut after);
                 }
             }
             Tok::RParen(_) => {
-                finish(&mut script, &frames, &mut cur);
+                finish(&mut script, &frames, &mut cur, &mut after);
                 frames.pop();
             }
         }
     }
-    finish(&mut script, &frames, &mut cur);
+    finish(&mut script, &frames, &mut cur, &mut after);
     script
 }
 
@@ -503,9 +563,17 @@ pub struct Value {
 }
 
 /// The shell variables known so far.
+///
+/// Variables live in two layers: `vars`, written by every assignment, over
+/// an optional shared `base` (the result of the global rc.conf files,
+/// computed once and shared by every service; see
+/// [`Loader::load_rc_config`]).
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: HashMap<String, Value>,
+    base: Option<Rc<HashMap<String, Value>>>,
+    /// When set, names read while unset are recorded here.
+    misses: Option<RefCell<HashSet<String>>>,
 }
 
 impl Env {
@@ -516,17 +584,35 @@ impl Env {
 
     /// The value of `name`, `None` when unset.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(|v| v.value.as_str())
+        self.get_value(name).map(|v| v.value.as_str())
     }
 
     /// The value and origin of `name`.
     pub fn get_value(&self, name: &str) -> Option<&Value> {
-        self.vars.get(name)
+        let v = self
+            .vars
+            .get(name)
+            .or_else(|| self.base.as_ref().and_then(|b| b.get(name)));
+        if v.is_none() {
+            if let Some(m) = &self.misses {
+                m.borrow_mut().insert(name.to_string());
+            }
+        }
+        v
     }
 
     /// Set `name`.
     pub fn set(&mut self, name: &str, value: String, origin: Rc<str>) {
         self.vars.insert(name.to_string(), Value { value, origin });
+    }
+
+    /// Every variable name, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut set: BTreeSet<&String> = self.vars.keys().collect();
+        if let Some(b) = &self.base {
+            set.extend(b.keys());
+        }
+        set.into_iter().cloned().collect()
     }
 }
 
@@ -629,10 +715,21 @@ impl Expander<'_> {
 
     /// `$(set_rcvar)` is the one command substitution with a static value.
     fn command_subst(&mut self, inner: &str) -> Result<String, Unknown> {
-        if inner.trim() == "set_rcvar" {
-            if let Some(name) = self.env.get("name") {
-                return Ok(format!("{name}_enable"));
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        match words.as_slice() {
+            ["set_rcvar"] => {
+                if let Some(name) = self.env.get("name") {
+                    return Ok(format!("{name}_enable"));
+                }
             }
+            // The old form `set_rcvar NAME` prints NAME_enable.
+            ["set_rcvar", arg] => {
+                let arg = self.word(arg)?;
+                if is_name(&arg) {
+                    return Ok(format!("{arg}_enable"));
+                }
+            }
+            _ => {}
         }
         Err(Unknown(format!(
             "command substitution `{}` not run",
@@ -654,7 +751,7 @@ impl Expander<'_> {
         }
         if next == b'{' {
             let len = construct_len(b, i);
-            let inner = &raw[i + 2..(i + len).saturating_sub(1).max(i + 2)];
+            let inner = inside(raw, i, i + len, 2, b'}');
             return Ok((self.brace(inner)?, len));
         }
         if next == b'_' || next.is_ascii_alphabetic() {
@@ -816,8 +913,37 @@ pub struct Loader {
     root: PathBuf,
     localbase: PathBuf,
     cache: HashMap<PathBuf, Option<Rc<Script>>>,
+    global: Option<Rc<Global>>,
     /// Notes about files and constructs that were skipped.
     pub notes: BTreeSet<Note>,
+}
+
+/// The result of the global rc.conf files evaluated from an empty
+/// environment, and the variables that evaluation read while they were
+/// unset (its only inputs).  It can stand for a real evaluation in any
+/// environment that sets none of those inputs.
+struct Global {
+    vars: Rc<HashMap<String, Value>>,
+    inputs: HashSet<String>,
+}
+
+/// True for `[ -r F ] && . F` (or `-f`, `-e`, `test …`): an include
+/// guarded by a test that the file exists, which reading it only when it
+/// exists reproduces.
+fn guarded_include(prev: Option<&Command>, cmd: &Command) -> bool {
+    let (Some(prev), [dot, target, ..]) = (prev, cmd.words.as_slice()) else {
+        return false;
+    };
+    if dot.raw != "." && dot.raw != "source" {
+        return false;
+    }
+    let w: Vec<&str> = prev.words.iter().map(|w| w.raw.as_str()).collect();
+    let test = match w.as_slice() {
+        ["[", op, f, "]"] | ["test", op, f] => Some((*op, *f)),
+        _ => None,
+    };
+    matches!(test, Some((op, f)) if matches!(op, "-r" | "-f" | "-e" | "-s")
+        && unquote_simple(f) == unquote_simple(&target.raw))
 }
 
 /// Maximum nesting of `. file` includes (protects against include loops).
@@ -842,6 +968,7 @@ impl Loader {
             root: root.to_path_buf(),
             localbase: localbase.to_path_buf(),
             cache: HashMap::new(),
+            global: None,
             notes: BTreeSet::new(),
         }
     }
@@ -923,7 +1050,7 @@ impl Loader {
         is_script: bool,
     ) {
         let mut noted_compound: Option<usize> = None;
-        for cmd in &script.commands {
+        for (idx, cmd) in script.commands.iter().enumerate() {
             if cmd.depth > 0 {
                 if let Some((kind, line)) = &cmd.compound {
                     let is_fn = kind.ends_with("()");
@@ -949,6 +1076,23 @@ impl Loader {
                     }
                 }
                 continue;
+            }
+            if let Some(op) = cmd.after {
+                let prev = idx.checked_sub(1).map(|p| &script.commands[p]);
+                if !(op == "&&" && guarded_include(prev, cmd)) {
+                    let what = cmd.words.first().map_or("", |w| w.raw.as_str());
+                    let text = if op == "|" {
+                        format!("`{what}` in a pipeline skipped (a subshell, not evaluated)")
+                    } else {
+                        format!("`{what}` after `{op}` skipped (conditional, not evaluated)")
+                    };
+                    pass.notes.push(Note {
+                        file: file.to_string(),
+                        line: cmd.line,
+                        text,
+                    });
+                    continue;
+                }
             }
             let origin: Rc<str> = format!("{file}:{}", cmd.line).into();
             let n_assign = cmd
@@ -1011,7 +1155,8 @@ impl Loader {
                         Path::new(&target),
                         pass.notes,
                         depth + 1,
-                    ) {
+                    ) && cmd.after.is_none()
+                    {
                         pass.notes.push(Note {
                             file: file.to_string(),
                             line: cmd.line,
@@ -1109,12 +1254,10 @@ impl Loader {
                 if op > 0 && is_name(var) {
                     let b = rest.as_bytes();
                     let len = construct_len(b, p);
-                    let arg =
-                        &rest[p + 2 + end + op..(p + len).saturating_sub(1).max(p + 2 + end + op)];
-                    let mut scratch = pass.env.clone();
+                    let arg = inside(rest, p, p + len, 2 + end + op, b'}');
                     a.push(Assignment {
                         var: var.to_string(),
-                        value: expand(&mut scratch, arg, origin.clone()).ok(),
+                        value: expand(pass.env, arg, origin.clone()).ok(),
                         line,
                         kind: AssignKind::Default,
                         after_load: pass.saw_load.is_some(),
@@ -1141,6 +1284,39 @@ impl Loader {
     }
 
     fn load_into(&mut self, env: &mut Env, name: &str, notes: &mut Vec<Note>) {
+        let global = match &self.global {
+            Some(g) => g.clone(),
+            None => {
+                let mut g = Env {
+                    misses: Some(RefCell::new(HashSet::new())),
+                    ..Env::default()
+                };
+                self.load_global(&mut g, notes);
+                let inputs = g.misses.take().map(RefCell::into_inner).unwrap_or_default();
+                let g = Rc::new(Global {
+                    vars: Rc::new(g.vars),
+                    inputs,
+                });
+                self.global = Some(g.clone());
+                g
+            }
+        };
+        let independent = env.base.is_none()
+            && env.misses.is_none()
+            && !global.inputs.iter().any(|i| env.vars.contains_key(i));
+        if independent {
+            // Same result as evaluating the files again: the global
+            // values win, everything else the script had set stays.
+            env.vars.retain(|k, _| !global.vars.contains_key(k));
+            env.base = Some(global.vars.clone());
+        } else {
+            self.load_global(env, notes);
+        }
+        self.load_service(env, name, notes);
+    }
+
+    /// `/etc/defaults/rc.conf` and the files of `rc_conf_files`.
+    fn load_global(&mut self, env: &mut Env, notes: &mut Vec<Note>) {
         self.source_depth(env, Path::new("/etc/defaults/rc.conf"), notes, 0);
         // source_rc_confs: each file of rc_conf_files once, re-reading the
         // list after each file (a file may add to it), bounded.
@@ -1162,6 +1338,11 @@ impl Loader {
             }
             done.push(next);
         }
+    }
+
+    /// `rc.conf.d/NAME` under /etc and LOCALBASE/etc: a file, or every
+    /// file of a directory in glob order.
+    fn load_service(&mut self, env: &mut Env, name: &str, notes: &mut Vec<Note>) {
         if name.is_empty() || name.contains('/') || name.starts_with('.') {
             return;
         }
@@ -1203,7 +1384,7 @@ impl Loader {
         let real = self.real(host);
         let text = std::fs::read(&real)?;
         let script = parse(&String::from_utf8_lossy(&text));
-        let rc = evaluate(&script, host, self, true);
+        let rc = evaluate(script, host, self, true);
         Ok(rc)
     }
 }
@@ -1262,7 +1443,7 @@ impl RcScript {
     }
 }
 
-fn evaluate(script: &Script, host: &Path, loader: &mut Loader, load_conf: bool) -> RcScript {
+fn evaluate(script: Script, host: &Path, loader: &mut Loader, load_conf: bool) -> RcScript {
     let file: Rc<str> = host.display().to_string().into();
     let mut env = Env::new();
     let mut notes = Vec::new();
@@ -1275,11 +1456,11 @@ fn evaluate(script: &Script, host: &Path, loader: &mut Loader, load_conf: bool) 
         saw_load: None,
         saw_run: None,
     };
-    loader.run(script, &file, &mut pass, 0, true);
+    loader.run(&script, &file, &mut pass, 0, true);
     let (load, run) = (pass.saw_load, pass.saw_run);
     RcScript {
         path: file.to_string(),
-        script: script.clone(),
+        script,
         env,
         assignments,
         load_rc_config: load,
@@ -1292,13 +1473,7 @@ fn evaluate(script: &Script, host: &Path, loader: &mut Loader, load_conf: bool) 
 pub fn read_script_text(path: &str, text: &str) -> RcScript {
     let script = parse(text);
     let mut loader = Loader::new(Path::new("/nonexistent"), Path::new("/usr/local"));
-    evaluate(&script, Path::new(path), &mut loader, false)
-}
-
-/// Sorted variable names (for tests and debugging).
-pub fn var_names(env: &Env) -> Vec<String> {
-    let m: BTreeMap<_, _> = env.vars.iter().collect();
-    m.keys().map(|k| k.to_string()).collect()
+    evaluate(script, Path::new(path), &mut loader, false)
 }
 
 #[cfg(test)]
@@ -1467,6 +1642,73 @@ mod tests {
     }
 
     #[test]
+    fn conditional_commands_are_not_evaluated() {
+        let (env, notes) = eval("a=1\n[ -z \"$a\" ] && a=2\ntrue || b=3\nc=4 | cat\n");
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(env.get("b"), None);
+        assert_eq!(env.get("c"), None);
+        let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "command `[` not run",
+                "`a=2` after `&&` skipped (conditional, not evaluated)",
+                "`b=3` after `||` skipped (conditional, not evaluated)",
+                "`c=4` in a pipeline skipped (a subshell, not evaluated)",
+                "`cat` in a pipeline skipped (a subshell, not evaluated)",
+            ]
+        );
+    }
+
+    #[test]
+    fn guarded_includes_are_read_when_the_file_exists() {
+        let root = tree(&[
+            (
+                "/etc/rc.conf",
+                "[ -r /etc/a.conf ] && . /etc/a.conf\n[ -f \"/etc/none\" ] && . \"/etc/none\"\n\
+                 [ -r /etc/a.conf ] && . /etc/other.conf\n",
+            ),
+            ("/etc/a.conf", "a=1\n"),
+            ("/etc/other.conf", "o=1\n"),
+        ]);
+        let mut l = Loader::new(&root, Path::new("/usr/local"));
+        let mut env = Env::new();
+        l.load_rc_config(&mut env, "x");
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(
+            env.get("o"),
+            None,
+            "a different file than the test is not read"
+        );
+        let texts: Vec<String> = l
+            .notes
+            .iter()
+            .map(|n| format!("{}:{}", n.line, n.text))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "1:command `[` not run",
+                "2:command `[` not run",
+                "3:`.` after `&&` skipped (conditional, not evaluated)",
+                "3:command `[` not run",
+            ]
+        );
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn set_rcvar_forms() {
+        let s = read_script_text(
+            "/x",
+            "name=foo\nrcvar=$(set_rcvar)\nr2=`set_rcvar bar`\nr3=${name}_enable\n",
+        );
+        assert_eq!(s.rcvar(), Some("foo_enable"));
+        assert_eq!(s.var("r2"), Some("bar_enable"));
+        assert_eq!(s.var("r3"), Some("foo_enable"));
+    }
+
+    #[test]
     fn prefix_assignments_are_temporary() {
         let (env, _) = eval("a=1 true\n");
         assert_eq!(env.get("a"), None);
@@ -1547,6 +1789,36 @@ mod tests {
     }
 
     #[test]
+    fn shared_global_result_matches_a_real_evaluation() {
+        let script = |n: &str, pre: &str| {
+            format!("name={n}\n{pre}load_rc_config $name\n: ${{x:=unset}}\nrun_rc_command \"$1\"\n")
+        };
+        let root = tree(&[
+            (
+                "/etc/rc.conf",
+                "x=\"${pre}-conf\"\ny=${y:-conf}\nkeep=conf\n",
+            ),
+            ("/etc/rc.d/a", &script("a", "pre=1\n")),
+            ("/etc/rc.d/b", &script("b", "keep=script\n")),
+            ("/etc/rc.d/c", &script("c", "y=script\n")),
+        ]);
+        for order in [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]] {
+            let mut l = Loader::new(&root, Path::new("/usr/local"));
+            for n in order {
+                let s = l.read_script(&Path::new("/etc/rc.d").join(n)).unwrap();
+                let got = (s.var("x"), s.var("y"), s.var("keep"));
+                let want = match n {
+                    "a" => (Some("1-conf"), Some("conf"), Some("conf")),
+                    "b" => (Some("-conf"), Some("conf"), Some("conf")),
+                    _ => (Some("-conf"), Some("script"), Some("conf")),
+                };
+                assert_eq!(got, want, "{n} in {order:?}");
+            }
+        }
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
     fn rcconf_d_file_and_missing_defaults() {
         let root = tree(&[
             ("/etc/rc.conf", "bar_enable=NO\n"),
@@ -1617,5 +1889,99 @@ mod tests {
         assert_eq!(env.get("n").map(str::len), Some(MAX_INCLUDE_DEPTH + 1));
         assert!(l.notes.iter().any(|n| n.text.contains("nested too deep")));
         fs::remove_dir_all(root).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Deterministic pseudo-random snippets of tricky shell: nothing may
+    /// panic, whatever the input.
+    #[test]
+    fn no_panic_on_arbitrary_input() {
+        let atoms = [
+            "a=",
+            "b",
+            "\"",
+            "'",
+            "\\",
+            "$",
+            "${",
+            "}",
+            "$(",
+            ")",
+            "(",
+            "`",
+            ":-",
+            ":=",
+            "#",
+            "%",
+            "é",
+            "\\é",
+            "€",
+            "\n",
+            " ",
+            ";",
+            ";;",
+            "&",
+            "|",
+            "<<",
+            "EOF",
+            "case",
+            "in",
+            "esac",
+            "if",
+            "then",
+            "fi",
+            "f()",
+            "{",
+            "load_rc_config",
+            "run_rc_command",
+            ".",
+            "/etc/rc.conf",
+            "${x:=",
+            "$((",
+            "2>&1",
+            ">",
+            "-",
+            "=",
+            "name=",
+            "rcvar=",
+            "\\\n",
+            "\t",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20000 {
+            let mut text = String::new();
+            let n = (seed % 40) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(atoms[(seed % atoms.len() as u64) as usize]);
+            }
+            let s = read_script_text("/x", &text);
+            let _ = crate::check::lint::lint_text("/x", &text);
+            let _ = s.name();
+        }
+    }
+
+    #[test]
+    fn multibyte_characters_after_escapes_and_at_ends() {
+        for t in [
+            "a=\\é",
+            "a=\"\\é\"",
+            "a=${b:-é",
+            "a=${é}",
+            ": ${a:=é",
+            "a='é",
+            "a=$(é",
+            "a=`é",
+        ] {
+            let s = read_script_text("/x", t);
+            let _ = s.var("a");
+        }
+        assert_eq!(read_script_text("/x", "a=\\éb\n").var("a"), Some("éb"));
     }
 }

@@ -395,3 +395,155 @@ fn lint_missing_file_is_noinput() {
     assert_eq!(e.exit_code(), 66);
     assert!(e.to_string().contains("/nonexistent/rc.d/foo"));
 }
+
+// ---- the real binary on the same fixtures -----------------------------------
+
+fn svcj_check(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svcj-check"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn binary_audit_prints_the_golden_files() {
+    for name in ["host", "nohook"] {
+        let dir = fixtures().join("audit").join(name);
+        let root = dir.join("root");
+        let root = root.to_str().unwrap();
+        let (code, out, err) = svcj_check(&["audit", "--root", root]);
+        assert_eq!(code, Some(78), "{name}: errors found → EX_CONFIG; {err}");
+        assert_eq!(
+            out,
+            fs::read_to_string(dir.join("expected.txt")).unwrap(),
+            "{name}"
+        );
+        let (code, out, _) = svcj_check(&["audit", "--json", "--root", root]);
+        assert_eq!(code, Some(78));
+        assert_eq!(
+            out,
+            fs::read_to_string(dir.join("expected.json")).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn binary_audit_clean_tree_with_other_localbase() {
+    let script = "#!/bin/sh\n. /etc/rc.subr\nname=web\nrcvar=web_enable\n\
+                  command=/opt/pkg/sbin/web\nload_rc_config $name\n\
+                  : ${web_enable:=NO}\n: ${web_svcj_options:=\"net_basic\"}\n\
+                  run_rc_command \"$1\"\n";
+    let t = temp_tree(&[
+        ("/etc/rc.conf", "web_enable=YES\nweb_svcj=YES\n"),
+        (
+            "/etc/rc.subr",
+            "[ -r /etc/local.rc.subr ] && . /etc/local.rc.subr\n",
+        ),
+        (
+            "/etc/local.rc.subr",
+            ". /opt/pkg/etc/rc.subr.d/svcj-tools.sh\n",
+        ),
+        ("/opt/pkg/etc/rc.subr.d/svcj-tools.sh", "#\n"),
+        ("/opt/pkg/etc/rc.conf.d/web", "web_svcj_ipaddrs=192.0.2.7\n"),
+        ("/opt/pkg/etc/rc.d/web", script),
+    ]);
+    let root = t.to_str().unwrap();
+    let (code, out, err) = svcj_check(&["audit", "--root", root, "--localbase", "/opt/pkg"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["web", "yes", "yes", "network", "net_basic"]),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 services: 1 enabled, 1 jailed; 0 errors, 0 warnings"),
+        "{out}"
+    );
+    let (code, out, _) =
+        svcj_check(&["audit", "--json", "--root", root, "--localbase", "/opt/pkg"]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["services"][0]["options_from"], "/opt/pkg/etc/rc.d/web:8");
+    assert_eq!(
+        v["services"][0]["addresses_from"],
+        "/opt/pkg/etc/rc.conf.d/web:1"
+    );
+    assert_eq!(v["services"][0]["params"][3], "ip4=new");
+    // With the default LOCALBASE the service is not found at all.
+    let (code, out, _) = svcj_check(&["audit", "--root", root]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("0 services"), "{out}");
+    fs::remove_dir_all(&t).unwrap();
+}
+
+#[test]
+fn binary_lint_on_every_fixture() {
+    for f in lint_dir("good") {
+        let (code, out, _) = svcj_check(&["lint", f.to_str().unwrap()]);
+        assert_eq!(code, Some(0), "{out}");
+        assert_eq!(out, format!("{}: ok\n", f.display()));
+    }
+    for f in lint_dir("bad") {
+        let (code, out, _) = svcj_check(&["lint", f.to_str().unwrap()]);
+        let lib = lint::lint_file(&f).unwrap();
+        assert_eq!(out, lib.render_text());
+        let want = if lib.has_errors() { 65 } else { 0 };
+        assert_eq!(code, Some(want), "{out}");
+    }
+}
+
+#[test]
+fn audit_yes_no_edge_cases() {
+    let script = |n: &str| {
+        format!(
+            "#!/bin/sh\n. /etc/rc.subr\nname={n}\nrcvar={n}_enable\nload_rc_config $name\n\
+             : ${{{n}_svcj_options:=\"\"}}\nrun_rc_command \"$1\"\n"
+        )
+    };
+    let t = temp_tree(&[
+        (
+            "/etc/rc.conf",
+            "svcj_all_enable=sometimes\na_enable=on\nb_enable=1\nb_svcj=TRUE\nc_enable=\"\"\nc_svcj=off\n",
+        ),
+        ("/etc/rc.d/a", &script("a")),
+        ("/etc/rc.d/b", &script("b")),
+        ("/etc/rc.d/c", &script("c")),
+        ("/etc/rc.d/d", "#!/bin/sh\nname=d\nrun_rc_command \"$1\"\n"),
+    ]);
+    let r = audit::audit(&AuditConfig {
+        root: t.clone(),
+        localbase: "/usr/local".into(),
+    })
+    .unwrap();
+    let a = svc(&r, "a");
+    assert_eq!((a.enabled, a.jailed), (Enabled::Yes, false));
+    assert!(has(
+        a,
+        Severity::Warning,
+        "svcj_all_enable is not set properly (\"sometimes\")"
+    ));
+    let b = svc(&r, "b");
+    assert_eq!((b.enabled, b.jailed), (Enabled::Yes, true));
+    assert_eq!(b.jailed_by.as_deref(), Some("b_svcj"));
+    let c = svc(&r, "c");
+    assert_eq!((c.enabled, c.jailed), (Enabled::No, false));
+    assert!(has(
+        c,
+        Severity::Warning,
+        "c_enable is not set properly (\"\")"
+    ));
+    assert!(
+        !has(c, Severity::Warning, "svcj_all_enable"),
+        "per-service value decides"
+    );
+    let d = svc(&r, "d");
+    assert_eq!(d.enabled, Enabled::Always);
+    assert!(has(d, Severity::Warning, "never calls load_rc_config"));
+    fs::remove_dir_all(&t).unwrap();
+}

@@ -535,3 +535,37 @@ fn status_of_a_running_service_jail() {
         );
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn status_not_root_says_the_registry_is_unreadable() {
+    need_root!("status_not_root_says_the_registry_is_unreadable");
+    let env = util::Env::new("status-nobody");
+    std::fs::create_dir_all(&env.rundir).unwrap();
+    // The registry is root's and private, as svcj-exec creates it.
+    let chmod = Command::new("chmod")
+        .arg("700")
+        .arg(&env.rundir)
+        .status()
+        .unwrap();
+    assert!(chmod.success());
+    let o = util::run(
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(BIN)
+            .arg("status")
+            .env("SVCJ_RUNDIR", &env.rundir),
+    );
+    if util::code(&o) == 126 || util::code(&o) == 127 {
+        eprintln!("skipped: user nobody cannot execute {BIN}");
+        return;
+    }
+    assert_eq!(util::code(&o), 77, "{}", util::stderr(&o));
+    let err = util::stderr(&o);
+    assert!(
+        err.contains("cannot read the service jail registry"),
+        "{err}"
+    );
+    assert!(err.contains("must be run as root"), "{err}");
+    assert!(o.stdout.is_empty());
+}

@@ -575,3 +575,166 @@ fn no_mount_leaks_to_the_host() {
     assert_eq!(host_mounts(), before);
     assert!(empty_or_absent(&env.rundir));
 }
+
+#[test]
+fn signals_sent_to_svcj_exec_reach_the_command() {
+    need_root!("signals_sent_to_svcj_exec_reach_the_command");
+    let env = Env::new("fwd");
+    let ready = env.path("ready");
+    let script = format!(
+        "trap 'kill $!; echo got-term; exit 9' TERM; sleep 1000 & : > {}; wait",
+        ready.display()
+    );
+    let child = env
+        .exec()
+        .args(["fwd", "--", "sh", "-c", &script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(wait_for(Duration::from_secs(5), || ready.exists()));
+    // SAFETY: kill(2) on the svcj-exec process this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(9), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "got-term\n");
+    assert!(env.wait_unregistered("svcj-fwd", Duration::from_secs(5)));
+}
+
+#[test]
+fn the_reaper_holds_nothing_of_the_caller() {
+    need_root!("the_reaper_holds_nothing_of_the_caller");
+    let env = Env::new("fds");
+    let o = run(env.exec().args([
+        "fds",
+        "--",
+        "sh",
+        "-c",
+        "grep SigIgn /proc/self/status; sleep 1000 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The command starts with default signal dispositions (no SIGPIPE
+    // ignored, as Rust does for itself).
+    let ign = stdout(&o);
+    let mask = u64::from_str_radix(ign.split_whitespace().nth(1).unwrap(), 16).unwrap();
+    assert_eq!(mask & (1 << (libc::SIGPIPE - 1)), 0, "{ign}");
+    // The reaper keeps only /dev/null on 0, 1 and 2.
+    let jid = env.jid("svcj-fds").unwrap();
+    let mut fds: Vec<(String, String)> = fs::read_dir(format!("/proc/{jid}/fd"))
+        .unwrap()
+        .flatten()
+        .map(|d| {
+            let target = fs::read_link(d.path()).unwrap();
+            (
+                d.file_name().to_string_lossy().into_owned(),
+                target.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    fds.sort();
+    assert_eq!(
+        fds,
+        [("0", "/dev/null"), ("1", "/dev/null"), ("2", "/dev/null")]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+}
+
+#[test]
+fn works_in_a_chroot_without_leaking_mounts() {
+    need_root!("works_in_a_chroot_without_leaking_mounts");
+    if Command::new("unshare").arg("--version").output().is_err() {
+        eprintln!("works_in_a_chroot_without_leaking_mounts: skipped: no unshare(1)");
+        return;
+    }
+    let env = Env::new("chroot");
+    let root = env.path("root");
+    let bindir = bin("svcj-exec").parent().unwrap().to_path_buf();
+    // A root that is not a mount point itself, with the host's binaries
+    // bind-mounted in, as the rc test platform builds it.
+    let script = format!(
+        r#"set -e
+R={root}
+mount --make-rprivate /
+for d in usr bin sbin lib lib32 lib64 libx32 etc dev proc tmp; do
+	if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$R/$d"
+	elif [ -d "/$d" ]; then mkdir -p "$R/$d"; mount --rbind "/$d" "$R/$d"; fi
+done
+mkdir -p "$R/svcjbin" "$R/run"
+mount --bind {bindir} "$R/svcjbin"
+cat > "$R/run/inside.sh" <<'INSIDE'
+export SVCJ_RUNDIR=/run/svcj
+/svcjbin/svcj-exec c -- sh -c "ps -e -o comm=; ls /run/svcj"
+/svcjbin/svcj-exec d -- sh -c "sleep 1000 </dev/null >/dev/null 2>&1 &"
+/svcjbin/svcj-exec -j svcj-d -- sh -c "test -d /svcjbin && echo joined-in-the-same-root"
+/svcjbin/svcj-kill -q svcj-d
+ls /run/svcj
+INSIDE
+chroot "$R" /bin/sh /run/inside.sh
+"#,
+        root = root.display(),
+        bindir = bindir.display()
+    );
+    fs::create_dir_all(&root).unwrap();
+    let before = host_mounts();
+    let o = run(Command::new("unshare").args(["-m", "sh", "-c", &script]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "svcj-reaper\nsh\nps\nsvcj-c.jail\njoined-in-the-same-root\n",
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(host_mounts(), before);
+    assert!(empty_or_absent(&root.join("run/svcj")));
+    let _ = fs::remove_file(root.join("run/inside.sh"));
+}
+
+#[test]
+fn inside_a_jail_the_registry_is_trusted_not_swept() {
+    need_root!("inside_a_jail_the_registry_is_trusted_not_swept");
+    let env = Env::new("inside");
+    let exec = bin("svcj-exec");
+    let exec = exec.to_str().unwrap();
+    let kill = bin("svcj-kill");
+    let o = run(env.exec().args([
+        "inner",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1000 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jid = env.jid("svcj-inner").unwrap();
+    // A join from inside the jail runs in place.
+    let o = run(env.exec().args([
+        "-j",
+        "svcj-inner",
+        "--",
+        exec,
+        "-j",
+        "svcj-inner",
+        "--",
+        "sh",
+        "-c",
+        "cat /proc/1/comm",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "svcj-reaper\n");
+    // From another jail it cannot be reached, and is not taken for stale.
+    let o = run(env
+        .exec()
+        .args(["outer", "--", exec, "-j", "svcj-inner", "--", "true"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot be reached from here"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(env
+        .exec()
+        .args(["outer", "--"])
+        .arg(&kill)
+        .args(["svcj-inner"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+    assert_eq!(env.jid("svcj-inner"), Some(jid));
+    assert!(alive(jid));
+}

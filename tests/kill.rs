@@ -179,8 +179,8 @@ fn overrunning_stop_command_is_bounded() {
 }
 
 #[test]
-fn kill_during_a_foreground_run_returns_137() {
-    need_root!("kill_during_a_foreground_run_returns_137");
+fn kill_during_a_foreground_run_reports_the_commands_status() {
+    need_root!("kill_during_a_foreground_run_reports_the_commands_status");
     let env = Env::new("fg");
     let mut fg = env
         .exec()

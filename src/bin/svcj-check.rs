@@ -94,6 +94,11 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
         }
         Cmd::Status { json, name } => {
             let p = svcj::platform::native();
+            #[cfg(target_os = "linux")]
+            status::check_registry_readable(
+                svcj::platform::linux::Linux::from_env().registry().dir(),
+                p.privileged(),
+            )?;
             let r = status::status(p.as_ref(), name.as_deref())?;
             if json {
                 print_json(&r.to_json());

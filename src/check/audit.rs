@@ -179,6 +179,14 @@ pub struct ServiceAudit {
     /// written as in the text table (`raw-sockets`).
     #[serde(serialize_with = "exposure_word")]
     pub exposure: Option<Exposure>,
+    /// The script's `command=`.
+    pub command: Option<String>,
+    /// The script's `pidfile=`.
+    pub pidfile: Option<String>,
+    /// Custom methods the script sets (`start_cmd=foo_start`, …).
+    pub methods: Vec<String>,
+    /// The script's `extra_commands`.
+    pub extra_commands: Vec<String>,
     /// Errors and warnings.
     pub findings: Vec<AuditFinding>,
     /// Constructs of the script that were not evaluated.
@@ -313,6 +321,10 @@ fn audit_one(
         addresses_from: None,
         params: None,
         exposure: None,
+        command: None,
+        pidfile: None,
+        methods: Vec::new(),
+        extra_commands: Vec::new(),
         findings: Vec::new(),
         notes: Vec::new(),
     };
@@ -336,6 +348,20 @@ fn audit_one(
         return None;
     }
     svc.notes = s.notes.iter().map(|n| n.to_string()).collect();
+    let nonempty = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_string);
+    svc.command = nonempty(s.var("command"));
+    svc.pidfile = nonempty(s.var("pidfile"));
+    svc.extra_commands = s.extra_commands();
+    for cmd in ["start", "stop", "restart", "reload", "status", "poll"]
+        .iter()
+        .map(|c| c.to_string())
+        .chain(svc.extra_commands.iter().cloned())
+    {
+        let var = format!("{cmd}_cmd");
+        if let Some(v) = nonempty(s.var(&var)) {
+            svc.methods.push(format!("{var}={v}"));
+        }
+    }
     let name = match s.name() {
         Some(n) => n.to_string(),
         None => {

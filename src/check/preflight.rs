@@ -162,7 +162,7 @@ impl Report {
                         out.push_str(&format!("      {para}\n"));
                     } else {
                         let words: Vec<&str> = para.split(' ').collect();
-                        let lead = if n == 0 { "      fix:" } else { "     " };
+                        let lead = if n == 0 { "      fix:" } else { "           " };
                         out.push_str(&super::wrap_words(lead, &words, 11));
                     }
                 }
@@ -197,13 +197,17 @@ fn unquote(w: &str) -> &str {
     w
 }
 
-/// Does the shell text `text` source (`.` or `source`) one of `targets`?
+/// Commands that read a file into the running shell: `.`, and rc.subr's
+/// own wrappers around it (`vdot` is how rc.subr reads local.rc.subr).
+pub const SOURCE_COMMANDS: [&str; 6] = [".", "source", "vdot", "sdot", "dot", "safe_dot"];
+
+/// Does the shell text `text` source one of `targets`?
 pub fn sources(text: &str, targets: &[String]) -> bool {
     code_lines(text).any(|line| {
         line.split([';', '&', '|']).any(|cmd| {
             let toks: Vec<&str> = cmd.split_whitespace().collect();
             toks.windows(2).any(|w| {
-                (w[0] == "." || w[0] == "source") && targets.iter().any(|t| unquote(w[1]) == t)
+                SOURCE_COMMANDS.contains(&w[0]) && targets.iter().any(|t| unquote(w[1]) == t)
             })
         })
     })
@@ -506,12 +510,60 @@ fn probe_unshare() -> std::io::Result<()> {
 /// The kernel-support item for the running OS.
 #[cfg(target_os = "freebsd")]
 pub fn platform_item(_cfg: &Config, _root: bool) -> Item {
+    kernel_params_item(crate::platform::freebsd::jail_param_known)
+}
+
+/// Jail parameters the options need, and the options that need them.
+pub const OPTION_PARAMS: [(&str, &str); 14] = [
+    ("ip4", "netv4 net_basic net_all (kernel without INET)"),
+    ("ip6", "netv6 net_basic net_all (kernel without INET6)"),
+    ("sysvmsg", "sysvipc sysvipcnew (load sysvmsg.ko)"),
+    ("sysvsem", "sysvipc sysvipcnew (load sysvsem.ko)"),
+    ("sysvshm", "sysvipc sysvipcnew (load sysvshm.ko)"),
+    ("allow.mlock", "mlock"),
+    ("allow.nfsd", "nfsd (kernel without the NFSD option)"),
+    ("allow.raw_sockets", "net_raw net_all"),
+    ("allow.reserved_ports", "netv4 netv6 net_basic net_all"),
+    ("allow.routing", "routing (needs a newer FreeBSD)"),
+    ("allow.setaudit", "setaudit (needs a newer FreeBSD)"),
+    ("allow.settime", "settime (needs a newer FreeBSD)"),
+    ("allow.socket_af", "net_all"),
+    ("allow.vmm", "vmm (load vmm.ko)"),
+];
+
+/// FreeBSD's kernel item: jails are always there; a jail parameter the
+/// kernel does not know makes jail_set(2) fail for the options that use
+/// it, which is a warning (other options still work).  `known` tells
+/// whether `security.jail.param.<name>` exists.
+pub fn kernel_params_item(known: impl Fn(&str) -> bool) -> Item {
+    let missing: Vec<(&str, &str)> = OPTION_PARAMS
+        .iter()
+        .copied()
+        .filter(|(p, _)| !known(p))
+        .collect();
+    if missing.is_empty() {
+        return Item::new(
+            "kernel",
+            Kind::Create,
+            State::Ok,
+            "FreeBSD jails; the kernel knows every parameter the options use",
+        );
+    }
+    let names: Vec<&str> = missing.iter().map(|(p, _)| *p).collect();
+    let fix: Vec<String> = missing
+        .iter()
+        .map(|(p, o)| format!("{p}: needed by {o}"))
+        .collect();
     Item::new(
         "kernel",
         Kind::Create,
-        State::Ok,
-        "FreeBSD: jails are part of every kernel",
+        State::Warn,
+        format!(
+            "FreeBSD jails, but the kernel does not know {}: options using them will fail",
+            names.join(" ")
+        ),
     )
+    .fix(fix.join("\n"))
 }
 
 /// The kernel-support item for the running OS.
@@ -649,6 +701,7 @@ mod tests {
         assert!(sources(". /x/h.sh", &t));
         assert!(sources("  source '/x/h.sh' # c", &t));
         assert!(sources("if [ -f /x/h.sh ]; then . /x/h.sh; fi", &t));
+        assert!(sources("vdot /x/h.sh", &t));
         assert!(!sources("# . /x/h.sh", &t));
         assert!(!sources("echo /x/h.sh", &t));
         assert!(!sources(". /x/h.sh.bak", &t));
@@ -690,6 +743,33 @@ mod tests {
         assert_eq!(r.exit_code(), 69);
         for l in r.render_text().lines() {
             assert!(l.len() <= 80, "{l:?}");
+        }
+    }
+
+    #[test]
+    fn kernel_parameters() {
+        let all = kernel_params_item(|_| true);
+        assert_eq!(all.state, State::Ok);
+        let i = kernel_params_item(|p| p != "allow.vmm" && !p.starts_with("sysv"));
+        assert_eq!((i.state, i.kind), (State::Warn, Kind::Create));
+        assert!(
+            i.detail.contains("sysvmsg sysvsem sysvshm allow.vmm"),
+            "{}",
+            i.detail
+        );
+        let fix = i.fix.clone().unwrap();
+        assert!(
+            fix.contains("allow.vmm: needed by vmm (load vmm.ko)"),
+            "{fix}"
+        );
+        let r = Report { items: vec![i] };
+        assert_eq!(r.exit_code(), 0);
+        for l in r.render_text().lines() {
+            assert!(l.len() <= 80, "{l:?}");
+        }
+        // Every allow.* parameter of the vocabulary is checked.
+        for a in crate::options::Allow::ALL {
+            assert!(OPTION_PARAMS.iter().any(|(p, _)| *p == a.param()), "{a:?}");
         }
     }
 

@@ -86,6 +86,22 @@ fn unreadable(p: &dyn Platform, e: Error) -> Error {
     }
 }
 
+/// Refuse to report when a non-root caller cannot read the Linux registry
+/// directory `dir`: an empty listing would then be a lie.  (The registry
+/// is root's, mode 0700; a missing directory just means no jails.)
+pub fn check_registry_readable(dir: &std::path::Path, root: bool) -> Result<()> {
+    if root || !dir.exists() {
+        return Ok(());
+    }
+    match std::fs::read_dir(dir) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Error::NotRoot(format!(
+            "cannot read the service jail registry {} ({e})",
+            dir.display()
+        ))),
+    }
+}
+
 /// The status of every service jail, or of `name` only (`NoSuchJail` if
 /// it is not running).
 pub fn status(p: &dyn Platform, name: Option<&str>) -> Result<StatusReport> {
@@ -269,6 +285,19 @@ mod tests {
         assert_eq!(e.exit_code(), 69);
         assert!(e.to_string().contains("svcj-ntpd"), "{e}");
         assert_eq!(status(&f, Some("a.b")).unwrap_err().exit_code(), 65);
+    }
+
+    #[test]
+    fn registry_readability() {
+        let d = std::env::temp_dir().join(format!("svcj-status-reg-{}", std::process::id()));
+        assert!(
+            check_registry_readable(&d, false).is_ok(),
+            "missing is fine"
+        );
+        std::fs::create_dir_all(&d).unwrap();
+        assert!(check_registry_readable(&d, false).is_ok());
+        assert!(check_registry_readable(&d, true).is_ok());
+        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

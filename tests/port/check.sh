@@ -66,7 +66,7 @@ _svcjpt_makevar()
 #	and pkg-message is an install message with the hook line.
 _svcjpt_check_port_files()
 {
-	local f missing order prev pos var ver cver comment msg
+	local f missing order prev pos var ver cver comment msg expr n
 
 	missing=
 	for f in Makefile Makefile.crates pkg-descr pkg-plist \
@@ -135,10 +135,38 @@ _svcjpt_check_port_files()
 		;;
 	esac
 
+	# post-patch points the hook at ${PREFIX}: its sed expression must
+	# still change exactly one line of the hook.
+	# shellcheck disable=SC2016 # a literal ${PREFIX} is meant
+	expr="$(sed -n "s/.*REINPLACE_CMD} -e '\\(s|[^']*\\)'.*/\\1/p" \
+	    "${_svcjpt_port}/Makefile" | sed 's|\${PREFIX}|/opt/svcj|')"
+	if [ -z "${expr}" ]; then
+		_svcjpt_notok "port post-patch: no REINPLACE_CMD expression found"
+	elif ! sed -e "${expr}" rc.subr.d/svcj-tools.sh \
+	    > "${_svcjpt_tmp}/hook.patched" 2> "${_svcjpt_tmp}/hook.err"; then
+		_svcjpt_notok "port post-patch expression '${expr}'" \
+		    "${_svcjpt_tmp}/hook.err"
+	else
+		n="$(diff rc.subr.d/svcj-tools.sh "${_svcjpt_tmp}/hook.patched" |
+		    grep -c '^>')"
+		if [ "$n" -eq 1 ] && grep -q '/opt/svcj' \
+		    "${_svcjpt_tmp}/hook.patched"; then
+			_svcjpt_ok "port post-patch sets the hook's prefix (1 line)"
+		else
+			_svcjpt_notok "port post-patch '${expr}' changes $n lines of the hook, not 1"
+		fi
+	fi
+
 	msg="${_svcjpt_port}/files/pkg-message.in"
 	: > "${_svcjpt_tmp}/msg"
 	grep -q '^{ type: install$' "${msg}" ||
 	    echo "no '{ type: install' entry" >> "${_svcjpt_tmp}/msg"
+	grep -q '^{ type: remove$' "${msg}" ||
+	    echo "no '{ type: remove' entry (remove the hook line)" \
+	    >> "${_svcjpt_tmp}/msg"
+	[ "$(grep -c '^  message: <<EOM$' "${msg}")" = \
+	    "$(grep -c '^EOM$' "${msg}")" ] ||
+	    echo "unbalanced <<EOM heredocs" >> "${_svcjpt_tmp}/msg"
 	grep -q '^  message: <<EOM$' "${msg}" ||
 	    echo "no 'message: <<EOM' heredoc" >> "${_svcjpt_tmp}/msg"
 	grep -q '^EOM$' "${msg}" ||
@@ -161,7 +189,7 @@ _svcjpt_check_port_files()
 		_svcjpt_notok "pkg-message" "${_svcjpt_tmp}/msg"
 	else
 		_svcjpt_ok "pkg-message: UCL install message with the hook" \
-		    "line and svcj-check preflight"
+		    "line and svcj-check preflight, remove message"
 	fi
 }
 

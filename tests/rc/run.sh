@@ -2,7 +2,7 @@
 #
 # run.sh - run the rc-level scenarios of svcj-tools in throwaway roots.
 #
-# run.sh [-kv] [-s dash|ash] [-t seconds] [scenario ...]
+# run.sh [-kv] [-d dir] [-s dash|ash] [-t seconds] [scenario ...]
 #
 # Each scenario (tests/rc/scenarios/NAME.sh, or the names given) runs in
 # its own root: a private mount and PID namespace, chroot into a fresh
@@ -11,6 +11,7 @@
 # ($SVCJ_TEST_RC_SUBR, default tests/rc/fixture/rc.subr), and the project's
 # binaries, shims and hook under /usr/local.  See tests/rc/README.md.
 #
+#	-d dir		take the scenarios from tests/rc/dir (default scenarios)
 #	-s shell	dash (default) or ash (busybox ash)
 #	-t seconds	per-scenario time limit (default 60)
 #	-k		keep the temporary directory (printed) for inspection
@@ -35,7 +36,7 @@ _rt_repo=$(cd "$_rt_here/../.." && pwd)
 #
 _rt_usage()
 {
-	echo "usage: run.sh [-kv] [-s dash|ash] [-t seconds] [scenario ...]" >&2
+	echo "usage: run.sh [-kv] [-d dir] [-s dash|ash] [-t seconds] [scenario ...]" >&2
 	exit 64
 }
 
@@ -57,8 +58,10 @@ _rt_shell=dash
 _rt_keep=
 _rt_verbose=
 _rt_timeout=60
-while getopts 'ks:t:v' _rt_opt; do
+_rt_sdir=scenarios
+while getopts 'd:ks:t:v' _rt_opt; do
 	case "$_rt_opt" in
+	d)	_rt_sdir=$OPTARG ;;
 	k)	_rt_keep=1 ;;
 	s)	_rt_shell=$OPTARG ;;
 	t)	_rt_timeout=$OPTARG ;;
@@ -73,6 +76,12 @@ dash)	_rt_shbin=/usr/bin/dash ;;
 ash)	_rt_shbin=/usr/bin/busybox ;;
 *)	_rt_die 64 "-s $_rt_shell: unknown shell (use dash or ash)" ;;
 esac
+case "$_rt_sdir" in
+''|*[!A-Za-z0-9_-]*)
+	_rt_die 64 "-d $_rt_sdir: not a directory name of tests/rc"
+	;;
+esac
+[ -d "$_rt_here/$_rt_sdir" ] || _rt_die 66 "-d $_rt_sdir: no directory tests/rc/$_rt_sdir"
 case "$_rt_timeout" in
 ''|*[!0-9]*|0)	_rt_die 64 "-t $_rt_timeout: not a positive number of seconds" ;;
 esac
@@ -80,7 +89,7 @@ esac
 # The scenario list.
 _rt_list=
 if [ $# -eq 0 ]; then
-	for _rt_f in "$_rt_here"/scenarios/*.sh; do
+	for _rt_f in "$_rt_here/$_rt_sdir"/*.sh; do
 		[ -f "$_rt_f" ] || continue
 		_rt_n=${_rt_f##*/}
 		_rt_list="$_rt_list ${_rt_n%.sh}"
@@ -94,8 +103,8 @@ else
 			_rt_die 64 "$_rt_n: not a scenario name (letters, digits, _ and -)"
 			;;
 		esac
-		[ -f "$_rt_here/scenarios/$_rt_n.sh" ] ||
-		    _rt_die 66 "$_rt_n: no such scenario (tests/rc/scenarios/$_rt_n.sh)"
+		[ -f "$_rt_here/$_rt_sdir/$_rt_n.sh" ] ||
+		    _rt_die 66 "$_rt_n: no such scenario (tests/rc/$_rt_sdir/$_rt_n.sh)"
 		_rt_list="$_rt_list $_rt_n"
 	done
 fi
@@ -251,7 +260,7 @@ for _rt_n in $_rt_list; do
 	timeout -s KILL $((_rt_timeout + 30)) \
 	    unshare --mount --propagation private --pid --fork --kill-child \
 	    /usr/bin/dash "$_rt_here/lib/enter.sh" "$_rt_tmp" "$_rt_t" \
-	    "$_rt_here" "$_rt_shell" "$_rt_timeout" "$_rt_n" \
+	    "$_rt_here" "$_rt_shell" "$_rt_timeout" "$_rt_sdir/$_rt_n" \
 	    > "$_rt_t/out" 2>&1 < /dev/null
 	_rt_st=$?
 	_rt_reason=

@@ -50,17 +50,21 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
-use std::io::Read;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 pub use caps::MAPPING as CAPABILITY_MAPPING;
 
 /// How long [`Platform::remove`] waits for the kernel to empty a jail.
 const REMOVE_WAIT: Duration = Duration::from_millis(1000);
+
+/// How long [`Platform::remove`] lets the reaper of an empty jail exit by
+/// itself before killing it.
+const REAPER_GRACE: Duration = Duration::from_millis(200);
 
 /// The Linux backend.
 #[derive(Debug, Clone)]
@@ -215,12 +219,23 @@ impl Linux {
         // child enters the others itself (mnt last).
         let mut child_ns = Vec::new();
         let mut pid_ns = None;
-        for (ns, flag) in [
-            ("ipc", CloneFlags::CLONE_NEWIPC),
-            ("net", CloneFlags::CLONE_NEWNET),
-            ("pid", CloneFlags::CLONE_NEWPID),
-            ("mnt", CloneFlags::CLONE_NEWNS),
-        ] {
+        let inside = match registry::vantage(&entry) {
+            registry::Vantage::Host => false,
+            // Already in this jail: run the command right here.
+            registry::Vantage::Inside => true,
+            registry::Vantage::Elsewhere => return Err(from_elsewhere(&jail.name)),
+        };
+        let namespaces: &[(&str, CloneFlags)] = if inside {
+            &[]
+        } else {
+            &[
+                ("ipc", CloneFlags::CLONE_NEWIPC),
+                ("net", CloneFlags::CLONE_NEWNET),
+                ("pid", CloneFlags::CLONE_NEWPID),
+                ("mnt", CloneFlags::CLONE_NEWNS),
+            ]
+        };
+        for &(ns, flag) in namespaces {
             let theirs = format!("/proc/{}/ns/{ns}", entry.reaper);
             if ns_inode(&theirs).is_some()
                 && ns_inode(&theirs) == ns_inode(&format!("/proc/self/ns/{ns}"))
@@ -241,10 +256,14 @@ impl Linux {
         // namespace's root, escaping any chroot the jail was made in: keep
         // the jail's own root (its reaper's) for the child to return to.
         let root_path = format!("/proc/{}/root", entry.reaper);
-        let root = File::open(&root_path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
-            _ => Error::os(format!("opening {root_path}"), e),
-        })?;
+        let root = if inside {
+            None
+        } else {
+            Some(File::open(&root_path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+                _ => Error::os(format!("opening {root_path}"), e),
+            })?)
+        };
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
@@ -290,9 +309,10 @@ impl Linux {
             }
             // SAFETY: fchdir on a directory fd we own, then chroot(".")
             // with a valid NUL-terminated path.
-            if unsafe { libc::fchdir(root.as_raw_fd()) } != 0
-                || unsafe { libc::chroot(c".".as_ptr()) } != 0
-            {
+            if root.as_ref().is_some_and(|root| {
+                (unsafe { libc::fchdir(root.as_raw_fd()) }) != 0
+                    || (unsafe { libc::chroot(c".".as_ptr()) }) != 0
+            }) {
                 reaper::child_error(&format!(
                     "entering the root directory of {}: {}",
                     jail.name,
@@ -311,6 +331,7 @@ impl Linux {
             if let Err(e) = caps::drop_caps(&dropped) {
                 reaper::child_error(&format!("dropping capabilities: {e}"));
             }
+            reaper::reset_signals();
             if let Some(f) = &log {
                 reaper::redirect_output(f.as_raw_fd());
             }
@@ -319,7 +340,10 @@ impl Linux {
         drop(log);
         drop(child_ns);
         drop(root);
-        wait_child(pid, timeout.map(|t| Instant::now() + t))
+        match timeout {
+            Some(t) => wait_child(pid, Some(Instant::now() + t)),
+            None => wait_child_forwarding(pid),
+        }
     }
 }
 
@@ -439,6 +463,7 @@ impl Platform for Linux {
             reaper: pid,
             pidns: id.pidns,
             starttime: id.starttime,
+            hostpidns: registry::own_pidns(),
             params: params.clone(),
         };
         if let Err(e) = self.registry.write(&entry) {
@@ -451,9 +476,7 @@ impl Platform for Linux {
         let _ = std::io::Write::write_all(&mut go_w, b"g");
         drop(go_w);
 
-        let mut msg = Vec::new();
-        let mut status_r = File::from(status_r);
-        let _ = status_r.read_to_end(&mut msg);
+        let msg = wait_report(&status_r, pid);
         match msg.first() {
             Some(b'S') if msg.len() >= 6 => {
                 let code = i32::from_ne_bytes([msg[1], msg[2], msg[3], msg[4]]);
@@ -503,7 +526,17 @@ impl Platform for Linux {
         let Some(entry) = self.entry_of(jail) else {
             return Ok(Vec::new());
         };
-        Ok(members_of(Path::new("/proc"), entry.pidns, entry.reaper))
+        match registry::vantage(&entry) {
+            registry::Vantage::Host => {
+                Ok(members_of(Path::new("/proc"), entry.pidns, entry.reaper))
+            }
+            // Our own /proc is the jail's: PID 1 is the reaper.
+            registry::Vantage::Inside => {
+                let ns = registry::own_pidns().unwrap_or(entry.pidns);
+                Ok(members_of(Path::new("/proc"), ns, 1))
+            }
+            registry::Vantage::Elsewhere => Err(from_elsewhere(&jail.name)),
+        }
     }
 
     fn signal(&self, pid: i32, sig: i32) -> Result<()> {
@@ -533,14 +566,28 @@ impl Platform for Linux {
         }) else {
             return Ok(());
         };
+        if registry::vantage(&entry) != registry::Vantage::Host {
+            return Err(from_elsewhere(&jail.name));
+        }
+        let reaper_gone = || {
+            registry::proc_id(Path::new("/proc"), entry.reaper)
+                .map_or(true, |id| id.starttime != entry.starttime)
+        };
+        // An empty jail's reaper is about to report the command's status
+        // and exit by itself: give it that moment rather than killing it.
+        if members_of(Path::new("/proc"), entry.pidns, entry.reaper).is_empty() {
+            let grace = Instant::now() + REAPER_GRACE;
+            while !reaper_gone() && Instant::now() < grace {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
         if registry::is_live(&entry) {
             self.signal(entry.reaper, libc::SIGKILL)?;
         }
         let deadline = Instant::now() + REMOVE_WAIT;
         let mut pause = Duration::from_millis(1);
         loop {
-            let reaper_gone = registry::proc_id(Path::new("/proc"), entry.reaper)
-                .map_or(true, |id| id.starttime != entry.starttime);
+            let reaper_gone = reaper_gone();
             let left = members_of(Path::new("/proc"), entry.pidns, entry.reaper);
             if reaper_gone && left.is_empty() {
                 break;
@@ -560,6 +607,121 @@ impl Platform for Linux {
         self.registry.remove_if(&jail.name, entry.pidns);
         Ok(())
     }
+}
+
+/// The error for an operation that needs the host's view of a jail.
+fn from_elsewhere(name: &str) -> Error {
+    Error::Unavailable(format!(
+        "{name} cannot be reached from here: run this on the host that created it, \
+         not inside a jail"
+    ))
+}
+
+/// Signals `svcj-exec` passes on to the jail while it waits.
+const PASSED_ON: [i32; 6] = [
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGINT,
+    libc::SIGQUIT,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+];
+
+/// Bit `n` set: signal `n` arrived from a process (not the terminal).
+static SIGNALLED: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn note_signal(sig: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler.
+    let code = unsafe { (*info).si_code };
+    if (code == libc::SI_USER || code == libc::SI_QUEUE) && (0..64).contains(&sig) {
+        SIGNALLED.fetch_or(1 << sig, Ordering::SeqCst);
+    }
+}
+
+/// Wait until `fd` is readable and `ready` says we are done.  Meanwhile,
+/// signals sent to this process with kill(2) (a supervisor stopping
+/// `svcj-exec`) are passed on to `target`; signals from the terminal are
+/// not, since the command, in the same process group, got them already.
+fn passing_signals_on(fd: RawFd, target: libc::pid_t, mut ready: impl FnMut() -> bool) {
+    // SAFETY: plain sigset and sigaction manipulation of this process,
+    // restored before returning; the handler only touches an atomic.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for s in PASSED_ON {
+            libc::sigaddset(&mut set, s);
+        }
+        let mut old_mask: libc::sigset_t = std::mem::zeroed();
+        libc::sigprocmask(libc::SIG_BLOCK, &set, &mut old_mask);
+        let mut old_acts: Vec<libc::sigaction> = Vec::new();
+        for s in PASSED_ON {
+            let mut act: libc::sigaction = std::mem::zeroed();
+            act.sa_sigaction = note_signal as *const () as usize;
+            act.sa_flags = libc::SA_SIGINFO;
+            libc::sigemptyset(&mut act.sa_mask);
+            let mut old: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(s, &act, &mut old);
+            old_acts.push(old);
+        }
+        loop {
+            let mut pfd = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let r = libc::ppoll(&mut pfd, 1, std::ptr::null(), &old_mask);
+            let pending = SIGNALLED.swap(0, Ordering::SeqCst);
+            for s in PASSED_ON {
+                if pending & (1 << s) != 0 {
+                    log::info!("passing signal {s} on to the jail");
+                    libc::kill(target, s);
+                }
+            }
+            if r < 0 {
+                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                break;
+            }
+            if ready() {
+                break;
+            }
+        }
+        for (s, old) in PASSED_ON.iter().zip(&old_acts) {
+            libc::sigaction(*s, old, std::ptr::null_mut());
+        }
+        libc::sigprocmask(libc::SIG_SETMASK, &old_mask, std::ptr::null_mut());
+    }
+}
+
+/// Read the reaper's report from the status pipe until it is closed,
+/// passing signals on to the reaper meanwhile.
+fn wait_report(status_r: &OwnedFd, reaper: libc::pid_t) -> Vec<u8> {
+    let fd = status_r.as_raw_fd();
+    let mut msg = Vec::new();
+    passing_signals_on(fd, reaper, || {
+        let mut buf = [0u8; 256];
+        // SAFETY: reading into a live buffer of the given length.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n > 0 {
+            msg.extend_from_slice(&buf[..n as usize]);
+            return false;
+        }
+        n == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
+    });
+    msg
+}
+
+/// Wait for our child `pid` with no deadline, passing signals on to it.
+fn wait_child_forwarding(pid: libc::pid_t) -> Result<Option<i32>> {
+    // SAFETY: pidfd_open on our own child; returns a new descriptor.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as RawFd;
+    if pidfd >= 0 {
+        passing_signals_on(pidfd, pid, || true);
+        // SAFETY: closing the descriptor pidfd_open gave us.
+        unsafe { libc::close(pidfd) };
+    }
+    wait_child(pid, None)
 }
 
 /// PIDs under `proc` whose PID namespace is `pidns`, `except` excluded.

@@ -120,14 +120,45 @@ fn setup(params: &JailParams) -> Result<(), String> {
     // Best effort: a name for ps(1) and top(1).
     // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes.
     unsafe { libc::prctl(libc::PR_SET_NAME, c"svcj-reaper".as_ptr(), 0, 0, 0) };
-    mount(
-        None::<&str>,
-        "/",
-        None::<&str>,
-        MsFlags::MS_REC | MsFlags::MS_SLAVE,
-        None::<&str>,
-    )
-    .map_err(|e| format!("making / a slave mount in the jail: {e}"))?;
+    let slave = |target: &str| {
+        mount(
+            None::<&str>,
+            target,
+            None::<&str>,
+            MsFlags::MS_REC | MsFlags::MS_SLAVE,
+            None::<&str>,
+        )
+    };
+    let mut targets = vec!["/proc"];
+    let private_shm = params.sysvipc != JailSys::Inherit && Path::new("/dev/shm").is_dir();
+    if private_shm {
+        targets.push("/dev/shm");
+    }
+    match slave("/") {
+        Ok(()) => {}
+        // In a chroot whose root is not a mount point: make every mount
+        // we can see a slave, and only mount on top of one of those (a
+        // mount inside the invisible root mount could propagate out).
+        Err(nix::errno::Errno::EINVAL) => {
+            let visible = visible_mounts();
+            for (_, point) in &visible {
+                let _ = slave(point);
+            }
+            for t in &targets {
+                match mount_id(t) {
+                    Some(id) if visible.iter().any(|(v, _)| *v == id) => {}
+                    _ => {
+                        return Err(format!(
+                            "the root directory is not a mount point and {t} is not on a \
+                             visible mount, so a mount there could leak out of the jail; \
+                             bind-mount the root directory onto itself before chroot"
+                        ))
+                    }
+                }
+            }
+        }
+        Err(e) => return Err(format!("making / a slave mount in the jail: {e}")),
+    }
     mount(
         Some("proc"),
         "/proc",
@@ -136,7 +167,7 @@ fn setup(params: &JailParams) -> Result<(), String> {
         None::<&str>,
     )
     .map_err(|e| format!("mounting the jail's /proc: {e}"))?;
-    if params.sysvipc != JailSys::Inherit && Path::new("/dev/shm").is_dir() {
+    if private_shm {
         mount(
             Some("tmpfs"),
             "/dev/shm",
@@ -148,6 +179,65 @@ fn setup(params: &JailParams) -> Result<(), String> {
     }
     caps::drop_caps(&caps::dropped(params)).map_err(|e| format!("dropping capabilities: {e}"))?;
     Ok(())
+}
+
+/// Mount IDs and mount points of the caller's mount namespace, as far as
+/// its root directory lets it see them.
+fn visible_mounts() -> Vec<(u64, String)> {
+    let text = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.split(' ');
+            let id = f.next()?.parse().ok()?;
+            let point = unescape_mountinfo(f.nth(3)?);
+            Some((id, point))
+        })
+        .collect()
+}
+
+/// Undo mountinfo's octal escapes (`\040` for a space).
+fn unescape_mountinfo(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The ID of the mount `path` is on (statx `STATX_MNT_ID`).
+fn mount_id(path: &str) -> Option<u64> {
+    let c = CString::new(path).ok()?;
+    // SAFETY: statx fills the zeroed struct; the path is NUL-terminated.
+    unsafe {
+        let mut st: libc::statx = std::mem::zeroed();
+        let r = libc::statx(
+            libc::AT_FDCWD,
+            c.as_ptr(),
+            libc::AT_NO_AUTOMOUNT,
+            libc::STATX_MNT_ID,
+            &mut st,
+        );
+        (r == 0 && st.stx_mask & libc::STATX_MNT_ID != 0).then_some(st.stx_mnt_id)
+    }
+}
+
+/// Give a child the signal dispositions a freshly started program
+/// expects: Rust ignores SIGPIPE in its own processes, and an ignored
+/// signal would stay ignored across exec.
+pub(super) fn reset_signals() {
+    // SAFETY: restoring the default disposition of SIGPIPE.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
 }
 
 /// Exec the command in the current process (the forked service or joined
@@ -193,6 +283,22 @@ fn sigset(sigs: &[i32]) -> libc::sigset_t {
             libc::sigaddset(&mut set, s);
         }
         set
+    }
+}
+
+/// Close every descriptor from 3 up, except `keep`.
+fn close_all_but(keep: RawFd) {
+    let fds: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|d| d.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    for fd in fds {
+        if fd > 2 && fd != keep {
+            close(fd);
+        }
     }
 }
 
@@ -261,11 +367,19 @@ pub(super) fn run(a: Args<'_>) -> ! {
     if main == 0 {
         // SAFETY: restoring the caller's signal mask for the command.
         unsafe { libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
+        reset_signals();
         if let Some(fd) = a.log {
             redirect_output(fd);
         }
         exec(&a.path, &a.argv);
     }
+
+    // Out of the caller's session, so that its terminal's signals reach
+    // the command (same process group) but not the reaper; and hold no
+    // descriptor of the caller other than the status pipe.
+    // SAFETY: setsid in a process that is not a group leader.
+    unsafe { libc::setsid() };
+    close_all_but(a.status_w);
 
     // The reaper must not hold the caller's terminal or pipes.
     if let Some(fd) = a.log {

@@ -37,6 +37,9 @@ pub struct Entry {
     pub pidns: u64,
     /// Start time of the reaper (clock ticks since boot).
     pub starttime: u64,
+    /// Inode of the PID namespace the other fields are relative to (the
+    /// creator's): only a process in it can check or reach the reaper.
+    pub hostpidns: Option<u64>,
     /// The jail's parameters.
     pub params: JailParams,
 }
@@ -47,13 +50,16 @@ impl Entry {
         let p = &self.params;
         let join = |v: Vec<String>| v.join(",");
         format!(
-            "name={}\njid={}\nreaper={}\npidns={}\nstarttime={}\nip4={}\nip6={}\n\
+            "name={}\njid={}\nreaper={}\npidns={}\nstarttime={}\n{}ip4={}\nip6={}\n\
              ip4.addr={}\nip6.addr={}\nsysvipc={}\nparams={}\n",
             self.name,
             self.reaper,
             self.reaper,
             self.pidns,
             self.starttime,
+            self.hostpidns
+                .map(|h| format!("hostpidns={h}\n"))
+                .unwrap_or_default(),
             p.ip4,
             p.ip6,
             join(p.ip4_addrs.iter().map(|a| a.to_string()).collect()),
@@ -69,6 +75,7 @@ impl Entry {
         let mut reaper = None;
         let mut pidns = None;
         let mut starttime = None;
+        let mut hostpidns = None;
         let mut params = JailParams::default();
         for line in text.lines() {
             let (k, v) = line.split_once('=')?;
@@ -77,6 +84,7 @@ impl Entry {
                 "reaper" => reaper = v.parse().ok(),
                 "pidns" => pidns = v.parse().ok(),
                 "starttime" => starttime = v.parse().ok(),
+                "hostpidns" => hostpidns = v.parse().ok(),
                 "ip4" => params.ip4 = v.parse().ok()?,
                 "ip6" => params.ip6 = v.parse().ok()?,
                 "sysvipc" => params.sysvipc = v.parse().ok()?,
@@ -111,6 +119,7 @@ impl Entry {
             reaper,
             pidns: pidns?,
             starttime: starttime?,
+            hostpidns,
             params,
         })
     }
@@ -214,8 +223,10 @@ impl Registry {
         }
     }
 
-    /// Every live entry, sorted by name; stale ones are removed.
+    /// Every live entry, sorted by name; stale ones are removed, and so
+    /// are lock files nobody holds (left by a creator that was killed).
     pub fn list(&self) -> Vec<Entry> {
+        self.sweep_locks();
         let Ok(rd) = fs::read_dir(&self.dir) else {
             return Vec::new();
         };
@@ -268,6 +279,29 @@ impl Registry {
         }
     }
 
+    fn sweep_locks(&self) {
+        let Ok(rd) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for d in rd.flatten() {
+            let f = d.file_name();
+            let Some(name) = f.to_str().and_then(|f| f.strip_suffix(".lock")) else {
+                continue;
+            };
+            let Ok(file) = File::open(d.path()) else {
+                continue;
+            };
+            // SAFETY: flock on a descriptor we own.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                let same = matches!((file.metadata(), fs::metadata(self.lock_path(name))),
+                    (Ok(a), Ok(b)) if a.ino() == b.ino() && a.dev() == b.dev());
+                if same {
+                    let _ = fs::remove_file(d.path());
+                }
+            }
+        }
+    }
+
     /// Take the creation lock of `name` (blocks while another creator of
     /// the same name holds it).
     pub fn lock(&self, name: &str) -> Result<NameLock> {
@@ -309,10 +343,43 @@ impl Registry {
     }
 }
 
-/// Whether `e`'s reaper is still the registered process.
+/// Where the caller stands relative to a jail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vantage {
+    /// In the PID namespace the entry's PIDs are relative to.
+    Host,
+    /// Inside the jail itself.
+    Inside,
+    /// Somewhere else (another jail): the entry cannot be checked.
+    Elsewhere,
+}
+
+/// Inode of the caller's PID namespace.
+pub fn own_pidns() -> Option<u64> {
+    fs::metadata("/proc/self/ns/pid").ok().map(|m| m.ino())
+}
+
+/// Where the caller stands relative to `e`.
+pub fn vantage(e: &Entry) -> Vantage {
+    let own = own_pidns();
+    match e.hostpidns {
+        Some(h) if Some(h) == own => Vantage::Host,
+        _ if Some(e.pidns) == own => Vantage::Inside,
+        // Entries without the key were written on the host.
+        None => Vantage::Host,
+        Some(_) => Vantage::Elsewhere,
+    }
+}
+
+/// Whether `e`'s reaper is still the registered process.  From inside a
+/// jail the host's PIDs cannot be checked: the entry is then trusted,
+/// never removed as stale by mistake.
 pub fn is_live(e: &Entry) -> bool {
-    matches!(proc_id(Path::new("/proc"), e.reaper),
-        Some(id) if id.pidns == e.pidns && id.starttime == e.starttime)
+    match vantage(e) {
+        Vantage::Host => matches!(proc_id(Path::new("/proc"), e.reaper),
+            Some(id) if id.pidns == e.pidns && id.starttime == e.starttime),
+        Vantage::Inside | Vantage::Elsewhere => true,
+    }
 }
 
 /// The held creation lock of one name; unlinked and released on drop.
@@ -363,6 +430,7 @@ mod tests {
             reaper: 4242,
             pidns: 4026532281,
             starttime: 987654,
+            hostpidns: Some(4026531836),
             params: p,
         };
         let text = e.render();
@@ -406,12 +474,20 @@ mod tests {
         l.release();
         assert!(!r.lock_path("svcj-x").exists());
         assert!(r.list().is_empty());
+        // A lock file left by a killed creator is swept; a held one is not.
+        fs::write(r.lock_path("svcj-old"), "").unwrap();
+        let held = r.lock("svcj-held").unwrap();
+        assert!(r.list().is_empty());
+        assert!(!r.lock_path("svcj-old").exists());
+        assert!(r.lock_path("svcj-held").exists());
+        held.release();
         // A stale entry (PID 999999999 cannot exist) is removed on load.
         let e = Entry {
             name: "svcj-x".into(),
             reaper: 999_999_999,
             pidns: 1,
             starttime: 1,
+            hostpidns: own_pidns(),
             params: JailParams::default(),
         };
         r.write(&e).unwrap();

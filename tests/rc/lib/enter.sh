@@ -2,7 +2,7 @@
 #
 # enter.sh - PID 1 of one scenario's namespaces (run by run.sh).
 #
-# enter.sh run-dir scenario-dir rc-dir shell timeout scenario
+# enter.sh run-dir scenario-dir rc-dir shell timeout dir/scenario
 #
 # Runs on the host's file system view, as PID 1 of a fresh PID namespace
 # inside a private mount namespace (unshare --mount --propagation private
@@ -95,8 +95,8 @@ timeout -k 5 "$_en_timeout" chroot "$_en_root" /usr/bin/env -i \
     LC_ALL=C \
     SVCJ_SYSCTL_FILE=/etc/svcj-test-sysctl.conf \
     SVCJ_TEST_SHELL="$_en_shell" \
-    SVCJ_TEST_SCENARIO="$_en_name" \
-    /bin/sh /svcj-test/lib/harness.sh "/svcj-test/scenarios/$_en_name.sh" \
+    SVCJ_TEST_SCENARIO="${_en_name##*/}" \
+    /bin/sh /svcj-test/lib/harness.sh "/svcj-test/$_en_name.sh" \
     < /dev/null
 _en_st=$?
 case "$_en_st" in
@@ -107,7 +107,7 @@ esac
 # Kill every jail of the root's registry, then everything else.
 for _en_f in "$_en_root"/run/svcj/*.jail; do
 	[ -f "$_en_f" ] || continue
-	_en_reaper=$(sed -n 's/^reaper=//p' "$_en_f")
+	_en_reaper=$(sed -n 's/^reaper=//p' "$_en_f" 2>/dev/null)
 	case "$_en_reaper" in
 	''|*[!0-9]*)	;;
 	*)		kill -s KILL "$_en_reaper" 2>/dev/null ;;
