@@ -11,6 +11,9 @@
 #	- "make install DESTDIR=... PREFIX=/usr/local" stages exactly the
 #	  files pkg-plist names (%%DATADIR%% etc. and man page compression
 #	  resolved as the framework does), with GNU make and with bmake;
+#	- the port's own post-patch and do-install, run by bmake with a
+#	  stand-in for bsd.port.mk, stage exactly pkg-plist under another
+#	  PREFIX and point the hook at it;
 #	- every man page is "mandoc -Tlint -Wwarning" clean;
 #	- every flag of each tool's --help (per subcommand for svcj-check)
 #	  is documented as .Fl in its page, and every documented flag exists;
