@@ -253,7 +253,7 @@ _bn_rc_start()
 	fi
 	_j=$_bn_res/rc-start.json
 	_bn_log "rc start"
-	if ! sh bench/rc-start.sh "$_j" > "$_bn_work/rc.txt" 2>&1; then
+	if ! sh bench/rc-start.sh "$_bn_runs" "$_j" > "$_bn_work/rc.txt" 2>&1; then
 		_bn_say "Not measured: bench/rc-start.sh failed:"
 		_bn_say ""
 		_bn_say '```'

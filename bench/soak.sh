@@ -13,8 +13,12 @@
 #   concurrent  50 services started at once, then stopped at once
 #   same-name   concurrent starts of one service: exactly one succeeds,
 #               the others fail with 69 and "already exists"
-# Full mode: 1000 cycles, 10 rounds of kills.  --short (CI): 30 cycles,
-# one round; well under two minutes.  Ends with "soak: N passed, N
+#   rc cycles   N start/stop cycles of a jailed rc.d service through the
+#               shims in the rc test root (tests/rc/bench/soak_rc_cycles.sh):
+#               no jail, registry entry, process, PID namespace, mount or
+#               live pidfile left
+# Full mode: 1000 cycles each, 10 rounds of kills.  --short (CI): 30
+# direct and 20 rc cycles, one round; well under two minutes.  Ends with "soak: N passed, N
 # failed" and exits 1 if anything failed.  Needs root (namespaces): when
 # not root it prints "skipped: needs root" and exits 0.
 #
@@ -29,9 +33,10 @@ cd "$_sk_top" || exit 70
 . "$_sk_top/bench/lib.sh"
 
 _sk_cycles=1000
+_sk_rccycles=1000
 _sk_rounds=10
 case "${1:-}" in
---short)	_sk_cycles=30; _sk_rounds=1 ;;
+--short)	_sk_cycles=30; _sk_rccycles=20; _sk_rounds=1 ;;
 '')	;;
 *)	echo "usage: sh bench/soak.sh [--short]" >&2; exit 64 ;;
 esac
@@ -379,6 +384,30 @@ _sk_check_same_name()
 	_sk_result "same-name: $_n concurrent starts of one service, $_lost refused with 69" $? "$_err"
 }
 
+# _sk_check_rc_cycles count
+#	count start/stop cycles of a jailed rc.d service in the rc test
+#	root (the scenario checks what is left; see its header).
+_sk_check_rc_cycles()
+{
+	local _out _st
+
+	if [ ! -f tests/rc/run.sh ] || [ ! -f rc.subr.d/svcj-tools.sh ]; then
+		_sk_result "rc cycles: the rc test root and the shims are in the tree" 1 \
+		    "tests/rc/run.sh or rc.subr.d/svcj-tools.sh missing"
+		return
+	fi
+	_out=$(SVCJ_TEST_BINDIR=$_sk_bin SVCJ_TEST_NO_BUILD=1 sh tests/rc/run.sh \
+	    -t $(($1 + 60)) -d bench -e "SVCJ_SOAK_CYCLES=$1" soak_rc_cycles 2>&1)
+	_st=$?
+	if [ "$_st" -eq 0 ] && echo "$_out" | grep -q '^ok soak_rc_cycles'; then
+		_sk_result "rc cycles: $1 start/stop cycles of a jailed rc.d service leave nothing behind" 0
+	else
+		echo "$_out" | sed 's/^/# /'
+		_sk_result "rc cycles: $1 start/stop cycles of a jailed rc.d service leave nothing behind" 1 \
+		    "$(echo "$_out" | grep -m 1 '^FAIL\|^skip' || echo "run.sh exited $_st")"
+	fi
+}
+
 _sk_t0=$(_sb_now_ms)
 # The backend must work at all before anything else means something.
 if ! _sk_out=$("$_sk_exec" -q soak_probe -- /bin/true 2>&1); then
@@ -389,6 +418,7 @@ else
 	_sk_check_sigkill "$_sk_rounds"
 	_sk_check_concurrent 50
 	_sk_check_same_name 10
+	_sk_check_rc_cycles "$_sk_rccycles"
 fi
 echo "# took $(( ($(_sb_now_ms) - _sk_t0) / 1000 )) s"
 echo "soak: $_sk_passed passed, $_sk_failed failed"
