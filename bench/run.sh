@@ -40,6 +40,15 @@ _bn_work=$(mktemp -d "${TMPDIR:-/tmp}/svcj-bench.XXXXXX") || exit 73
 SVCJ_RUNDIR=$_bn_work/run
 export SVCJ_RUNDIR
 mkdir -p "$SVCJ_RUNDIR" "$_bn_res" || exit 73
+# The registry lives on a tmpfs, as /run does on a Linux host (and /var/run
+# on FreeBSD is memory-backed in practice); benchmark 1 also measures it on
+# the work directory's file system.
+_bn_rundir_fs="the work directory's file system"
+if _sb_is_root && mount -t tmpfs -o size=16m,mode=0755 svcj-bench "$SVCJ_RUNDIR"; then
+	_bn_rundir_fs=tmpfs
+fi
+_bn_disk_rundir=$_bn_work/run-disk
+mkdir -p "$_bn_disk_rundir" || exit 73
 _bn_bin=$_bn_top/target/release
 _bn_exec=$_bn_bin/svcj-exec
 _bn_kill=$_bn_bin/svcj-kill
@@ -61,6 +70,8 @@ _bn_cleanup()
 		_j=$(basename "$_f" .jail)
 		"$_bn_kill" -q -t 1 "$_j" >/dev/null 2>&1
 	done
+	mountpoint -q "$SVCJ_RUNDIR" 2>/dev/null && umount "$SVCJ_RUNDIR"
+	[ -f "$_bn_work/kr.pid" ] && sh "$_bn_top/bench/killref.sh" kill "$_bn_work/kr.pid"
 	rm -rf "$_bn_work"
 }
 trap _bn_cleanup EXIT
@@ -153,6 +164,8 @@ _bn_machine()
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 	echo "- commit: $(git -C "$_bn_top" rev-parse --short HEAD 2>/dev/null)$(git -C "$_bn_top" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
 	echo "- kernel: $(uname -srm)"
+	echo "- load average when the report was written: $(cut -d ' ' -f 1-3 /proc/loadavg) (other work on the machine shows up as spread)"
+	echo "- registry (SVCJ_RUNDIR) on: $_bn_rundir_fs"
 	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), nproc $(nproc)"
 	echo "- memory (free -h):"
 	echo ""
@@ -190,15 +203,22 @@ _bn_start_overhead()
 	    -n "svcj-exec -n" "$_bn_exec -n bench_start -- /bin/true"
 	_bn_log "start overhead"
 	"$@" >/dev/null || { _bn_say "hyperfine failed: $*"; return 1; }
-	_bn_say "Command:"
+	_bn_say "Commands:"
 	_bn_say ""
 	_bn_say '```'
-	_bn_say "$*"
+	_bn_say "$(echo "$*" | sed "s|$_bn_top/||g")"
+	_bn_say '```'
+	SVCJ_RUNDIR=$_bn_disk_rundir hyperfine -N --warmup 5 --runs "$_bn_runs" \
+	    --export-json "$_bn_res/start-disk-registry.json" \
+	    -n "svcj-exec, registry on disk" "$_bn_exec bench_start -- /bin/true" >/dev/null
+	_bn_say ""
+	_bn_say '```'
+	_bn_say "SVCJ_RUNDIR=<directory on $(df -T "$_bn_disk_rundir" | awk 'NR == 2 { print $2 }')> hyperfine -N --warmup 5 --runs $_bn_runs -n 'svcj-exec, registry on disk' 'target/release/svcj-exec bench_start -- /bin/true'"
 	_bn_say '```'
 	_bn_say ""
-	_bn_say "\`svcj-exec -n\` (dry run: parse and print, create nothing) is the cost of starting the binary itself."
+	_bn_say "\`svcj-exec -n\` (dry run: parse and print, create nothing) is the cost of starting the binary itself. \"registry on disk\" puts SVCJ_RUNDIR on the work directory's file system instead of a tmpfs."
 	_bn_say ""
-	python3 bench/hf2md.py table unshare "$_j" >> "$_bn_body"
+	python3 bench/hf2md.py table unshare "$_j" "$_bn_res/start-disk-registry.json" >> "$_bn_body"
 	_bn_say ""
 	_m=$(_bn_median svcj-exec "$_j")
 	_u=$(_bn_median unshare "$_j")
@@ -214,8 +234,7 @@ _bn_start_overhead()
 
 # _bn_rc_start
 #	Benchmark 2: a default-method rc.d service started jailed and
-#	unjailed in the rc test root.  Needs tests/rc/bench-start.sh-style
-#	support from the rc platform; see bench/rc-start.sh.
+#	unjailed in the rc test root (bench/rc-start.sh).
 _bn_rc_start()
 {
 	local _j _why _jm _um _r
@@ -234,7 +253,7 @@ _bn_rc_start()
 	fi
 	_j=$_bn_res/rc-start.json
 	_bn_log "rc start"
-	if ! sh bench/rc-start.sh "$_bn_runs" "$_j" > "$_bn_work/rc.txt" 2>&1; then
+	if ! sh bench/rc-start.sh "$_j" > "$_bn_work/rc.txt" 2>&1; then
 		_bn_say "Not measured: bench/rc-start.sh failed:"
 		_bn_say ""
 		_bn_say '```'
@@ -294,9 +313,20 @@ _bn_teardown()
 			_bn_say "hyperfine failed for: $_label"
 			continue
 		fi
-		_bn_say "- \`hyperfine -N --runs $_bn_kruns --prepare 'sh bench/spawn.sh target/release/svcj-exec bench_kill $_n $_mode' '$*'\`"
+		_bn_say "- \`hyperfine -N --runs $_bn_kruns --prepare 'sh bench/spawn.sh target/release/svcj-exec bench_kill $_n $_mode' '$(echo "$*" | sed "s|$_bn_bin/|target/release/|")'\`"
 		_files="$_files $_j"
 	done
+	# The kernel's floor: SIGKILL to PID 1 of a namespace of 1000 sleeps,
+	# until the namespace is empty (no svcj-tools involved).
+	_j=$_bn_res/teardown-kernel-floor.json
+	_bn_log "teardown kernel floor"
+	if hyperfine -N --runs "$_bn_kruns" --export-json "$_j" \
+	    --prepare "sh $_bn_top/bench/killref.sh start 1000 $_bn_work/kr.pid" \
+	    -n "kernel floor, 1000 procs (SIGKILL to PID 1, no svcj-tools)" \
+	    "sh $_bn_top/bench/killref.sh kill $_bn_work/kr.pid" >/dev/null; then
+		_bn_say "- \`hyperfine -N --runs $_bn_kruns --prepare 'sh bench/killref.sh start 1000 PIDFILE' 'sh bench/killref.sh kill PIDFILE'\` (kernel floor: SIGKILL to PID 1 of an unshare(1) namespace of 1000 sleeps, until unshare has exited; includes one sh start)"
+		_files="$_files $_j"
+	fi
 	_bn_say ""
 	# shellcheck disable=SC2086 # deliberate word list
 	[ -n "$_files" ] && python3 bench/hf2md.py table "svcj-kill, 10 procs" $_files >> "$_bn_body"
@@ -401,7 +431,7 @@ _bn_audit()
 
 	_bn_say "## 4. svcj-check audit"
 	_bn_say ""
-	if ! "$_bn_check" audit --help >/dev/null 2>&1; then
+	if ! "$_bn_check" --help 2>/dev/null | grep -q audit; then
 		_bn_say "Not measured: \`svcj-check audit\` is not available in this build."
 		_bn_goal "audit 1000 services" "< 1 s" "not measured" "n/a"
 		return 0
