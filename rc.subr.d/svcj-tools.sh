@@ -7,7 +7,12 @@
 #
 # On an rc.subr that has no local.rc.subr, put the same line at the end of
 # /etc/rc.conf instead.  `svcj-check preflight` tells whether it is in
-# place.
+# place.  Note: sh(1) aborts when "." cannot open its file, so with this
+# file missing (package removed, /usr/local not mounted when rc.subr is
+# first read at boot) the plain line stops rc.subr from loading;
+# "command . /usr/local/etc/rc.subr.d/svcj-tools.sh" only prints an
+# error there (a service that asked for a jail then gets none from an
+# rc.subr without native service jails).
 #
 # This file is sourced many times (rc.conf is read by every service and by
 # programs that are not rc(8) at all), so it is cheap and idempotent, and
@@ -96,6 +101,12 @@ _svcjt_hook()
 				_svcjt_run "$@"
 				return $?
 			fi
+			# Commands that never run the service still work.
+			if [ "$_svcjt_copied" = YES ] && _svcjt_harmless "$1"
+			then
+				_svcjt_orig_run_rc_command "$@"
+				return $?
+			fi
 			echo "${name}: service jail requested, but the" \
 			    "svcj-tools shims cannot be loaded from" \
 			    "${_svcjt_libdir}: not starting ${name}" \
@@ -114,7 +125,9 @@ _svcjt_hook()
 		fi
 		# Newest rc.subr does this itself; 14.2 to 15.0 do not and then
 		# warn about the empty variable.
-		eval "[ -n \"\${${name}_svcj}\" ] || ${name}_svcj=NO"
+		if [ $_svcjt_w -eq 1 ]; then
+			eval "[ -n \"\${${name}_svcj}\" ] || ${name}_svcj=NO"
+		fi
 		_svcjt_orig_run_rc_command "$@"
 	}
 	_svcjt_hooked=YES
@@ -124,7 +137,7 @@ _svcjt_hook()
 # _svcjt_want
 #	Decide whether the current service ($name) runs in a service jail.
 #	Returns 0 for yes, 1 for no, 2 for "refused" (a message was
-#	printed).  Inside a re-entered service jail (the marker
+#	printed), 3 for no with a name that is not a shell variable prefix.  Inside a re-entered service jail (the marker
 #	_svcjt_inside is set) the answer is yes: the library handles it.
 #	A run_rc_command nested in one of ours (restart runs stop and
 #	start) keeps the decision of the outer call.
@@ -137,13 +150,13 @@ _svcjt_want()
 		# ${name}_svcj.  Refuse only if every service must be jailed.
 		case "$svcj_all_enable" in
 		[Yy][Ee][Ss]|[Tt][Rr][Uu][Ee]|[Oo][Nn]|1)
-			[ -z "$name" ] && return 1
+			[ -z "$name" ] && return 3
 			echo "${name}: not a valid service jail name;" \
 			    "not starting it without a jail." >&2
 			return 2
 			;;
 		esac
-		return 1
+		return 3
 		;;
 	esac
 	[ -n "$_svcjt_inside" ] && return 0
@@ -155,6 +168,21 @@ _svcjt_want()
 	else
 		return 1
 	fi
+}
+
+#
+# _svcjt_harmless argument
+#	True if argument is a command that never runs the service (rcvar,
+#	enabled, describe, extracommands, enable, disable, delete).
+#
+_svcjt_harmless()
+{
+	case "${1#one}" in
+	rcvar|enabled|describe|extracommands|enable|disable|delete)
+		return 0
+		;;
+	esac
+	return 1
 }
 
 #

@@ -338,17 +338,32 @@ impl Parsed {
     pub fn unknown_messages(&self, service: &str) -> Vec<String> {
         self.unknown
             .iter()
-            .map(|w| format!("{service}: unknown service jail option: {w}"))
+            .map(|w| format!("{service}: unknown service jail option: {}", printable(w)))
             .collect()
     }
 
     /// Strict validation for `svcj-check`: unknown words are errors.
     pub fn strict(self) -> Result<Self> {
         match self.unknown.first() {
-            Some(w) => Err(Error::UnknownOption(w.clone())),
+            Some(w) => Err(Error::UnknownOption(printable(w))),
             None => Ok(self),
         }
     }
+}
+
+/// `word` with its control characters escaped (`\u{1b}`), so that a
+/// message quoting an rc.conf value cannot drive the admin's terminal.
+/// Other characters, including non-ASCII ones, are kept as they are.
+pub fn printable(word: &str) -> String {
+    word.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Parse an address list (`<name>_svcj_ipaddrs`): words separated by
@@ -621,6 +636,20 @@ mod tests {
             "{e}"
         );
         assert_eq!(e.exit_code(), 65);
+    }
+
+    #[test]
+    fn unknown_words_are_printed_without_control_characters() {
+        let p = parse("net_basic ev\u{1b}[2Jil caf\u{e9}", "").unwrap();
+        assert_eq!(
+            p.unknown_messages("foo"),
+            vec![
+                "foo: unknown service jail option: ev\\u{1b}[2Jil",
+                "foo: unknown service jail option: caf\u{e9}"
+            ]
+        );
+        let e = p.strict().unwrap_err();
+        assert_eq!(e.to_string(), "unknown service jail option: ev\\u{1b}[2Jil");
     }
 
     #[test]

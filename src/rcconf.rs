@@ -81,6 +81,10 @@ pub struct Command {
     pub function: Option<String>,
     /// The outermost enclosing compound command: keyword and line.
     pub compound: Option<(String, usize)>,
+    /// The operator joining it to the previous command (`&&`, `||`: whether
+    /// it runs depends on that command) or `|` for every part of a
+    /// pipeline (each runs in a subshell).
+    pub after: Option<&'static str>,
 }
 
 /// A function definition found in a script.
@@ -104,8 +108,10 @@ pub struct Script {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
     Word(Word),
-    /// `;` `&` `&&` `||` `|` newline: end of a simple command.
+    /// `;` `&` newline: end of a simple command.
     Sep(usize),
+    /// `&&` `||` `|`: end of a simple command, the next one depends on it.
+    Joint(&'static str),
     /// `;;`
     DSemi(usize),
     LParen(usize),
@@ -250,8 +256,14 @@ fn lex(text: &str) -> Vec<Tok> {
                 }
             }
             b'&' | b'|' => {
-                toks.push(Tok::Sep(line));
-                i += if i + 1 < n && b[i + 1] == c { 2 } else { 1 };
+                let double = i + 1 < n && b[i + 1] == c;
+                toks.push(match (c, double) {
+                    (b'&', true) => Tok::Joint("&&"),
+                    (b'|', true) => Tok::Joint("||"),
+                    (b'|', false) => Tok::Joint("|"),
+                    _ => Tok::Sep(line),
+                });
+                i += if double { 2 } else { 1 };
             }
             b'(' => {
                 toks.push(Tok::LParen(line));
@@ -341,12 +353,19 @@ pub fn parse(text: &str) -> Script {
     let mut pending_fn: Option<(String, usize)> = None;
     let mut skip_to_sep = false; // the word list of `for x in …`
     let mut case_head = false; // between `case` and `in`
+    let mut after: Option<&'static str> = None;
     let mut i = 0;
 
-    fn finish(script: &mut Script, frames: &[Frame], cur: &mut Vec<Word>) {
+    fn finish(
+        script: &mut Script,
+        frames: &[Frame],
+        cur: &mut Vec<Word>,
+        after: &mut Option<&'static str>,
+    ) {
         if cur.is_empty() {
             return;
         }
+        let after = after.take();
         let mut words = Vec::new();
         let mut redirects = Vec::new();
         let mut it = std::mem::take(cur).into_iter();
@@ -390,6 +409,7 @@ pub fn parse(text: &str) -> Script {
             depth: frames.len(),
             function,
             compound,
+            after,
         });
     }
 
@@ -401,7 +421,7 @@ pub fn parse(text: &str) -> Script {
             if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
                 if *in_pattern {
                     match tok {
-                        Tok::Sep(_) => continue,
+                        Tok::Sep(_) | Tok::Joint(_) => continue,
                         Tok::Word(w) if w.raw == "esac" => {
                             frames.pop();
                             continue;
@@ -489,10 +509,22 @@ pub fn parse(text: &str) -> Script {
             }
             Tok::Sep(_) => {
                 skip_to_sep = false;
-                finish(&mut script, &frames, &mut cur);
+                finish(&mut script, &frames, &mut cur, &mut after);
+                after = None;
+            }
+            Tok::Joint(op) => {
+                let left = !cur.is_empty();
+                finish(&mut script, &frames, &mut cur, &mut after);
+                // Both sides of a pipe run in subshells.
+                if *op == "|" && left {
+                    if let Some(c) = script.commands.last_mut() {
+                        c.after.get_or_insert("|");
+                    }
+                }
+                after = Some(op);
             }
             Tok::DSemi(_) => {
-                finish(&mut script, &frames, &mut cur);
+                finish(&mut script, &frames, &mut cur, &mut after);
                 if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
                     *in_pattern = true;
                 }
@@ -504,16 +536,16 @@ pub fn parse(text: &str) -> Script {
                         None => frames.push(Frame::Compound("(".into(), *l)),
                     }
                 } else {
-                    finish(&mut script, &frames, &mut cur);
+                    finish(&mut script, &frames, &mut cur, &mut after);
                 }
             }
             Tok::RParen(_) => {
-                finish(&mut script, &frames, &mut cur);
+                finish(&mut script, &frames, &mut cur, &mut after);
                 frames.pop();
             }
         }
     }
-    finish(&mut script, &frames, &mut cur);
+    finish(&mut script, &frames, &mut cur, &mut after);
     script
 }
 
@@ -683,10 +715,21 @@ impl Expander<'_> {
 
     /// `$(set_rcvar)` is the one command substitution with a static value.
     fn command_subst(&mut self, inner: &str) -> Result<String, Unknown> {
-        if inner.trim() == "set_rcvar" {
-            if let Some(name) = self.env.get("name") {
-                return Ok(format!("{name}_enable"));
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        match words.as_slice() {
+            ["set_rcvar"] => {
+                if let Some(name) = self.env.get("name") {
+                    return Ok(format!("{name}_enable"));
+                }
             }
+            // The old form `set_rcvar NAME` prints NAME_enable.
+            ["set_rcvar", arg] => {
+                let arg = self.word(arg)?;
+                if is_name(&arg) {
+                    return Ok(format!("{arg}_enable"));
+                }
+            }
+            _ => {}
         }
         Err(Unknown(format!(
             "command substitution `{}` not run",
@@ -884,6 +927,25 @@ struct Global {
     inputs: HashSet<String>,
 }
 
+/// True for `[ -r F ] && . F` (or `-f`, `-e`, `test …`): an include
+/// guarded by a test that the file exists, which reading it only when it
+/// exists reproduces.
+fn guarded_include(prev: Option<&Command>, cmd: &Command) -> bool {
+    let (Some(prev), [dot, target, ..]) = (prev, cmd.words.as_slice()) else {
+        return false;
+    };
+    if dot.raw != "." && dot.raw != "source" {
+        return false;
+    }
+    let w: Vec<&str> = prev.words.iter().map(|w| w.raw.as_str()).collect();
+    let test = match w.as_slice() {
+        ["[", op, f, "]"] | ["test", op, f] => Some((*op, *f)),
+        _ => None,
+    };
+    matches!(test, Some((op, f)) if matches!(op, "-r" | "-f" | "-e" | "-s")
+        && unquote_simple(f) == unquote_simple(&target.raw))
+}
+
 /// Maximum nesting of `. file` includes (protects against include loops).
 const MAX_INCLUDE_DEPTH: usize = 8;
 
@@ -988,7 +1050,7 @@ impl Loader {
         is_script: bool,
     ) {
         let mut noted_compound: Option<usize> = None;
-        for cmd in &script.commands {
+        for (idx, cmd) in script.commands.iter().enumerate() {
             if cmd.depth > 0 {
                 if let Some((kind, line)) = &cmd.compound {
                     let is_fn = kind.ends_with("()");
@@ -1014,6 +1076,23 @@ impl Loader {
                     }
                 }
                 continue;
+            }
+            if let Some(op) = cmd.after {
+                let prev = idx.checked_sub(1).map(|p| &script.commands[p]);
+                if !(op == "&&" && guarded_include(prev, cmd)) {
+                    let what = cmd.words.first().map_or("", |w| w.raw.as_str());
+                    let text = if op == "|" {
+                        format!("`{what}` in a pipeline skipped (a subshell, not evaluated)")
+                    } else {
+                        format!("`{what}` after `{op}` skipped (conditional, not evaluated)")
+                    };
+                    pass.notes.push(Note {
+                        file: file.to_string(),
+                        line: cmd.line,
+                        text,
+                    });
+                    continue;
+                }
             }
             let origin: Rc<str> = format!("{file}:{}", cmd.line).into();
             let n_assign = cmd
@@ -1076,7 +1155,8 @@ impl Loader {
                         Path::new(&target),
                         pass.notes,
                         depth + 1,
-                    ) {
+                    ) && cmd.after.is_none()
+                    {
                         pass.notes.push(Note {
                             file: file.to_string(),
                             line: cmd.line,
@@ -1559,6 +1639,73 @@ mod tests {
         assert_eq!(s.commands[1].words[0].raw, "b=1");
         assert_eq!(s.commands[1].line, 4);
         assert_eq!(s.commands[2].redirects[0].raw, "/dev/null");
+    }
+
+    #[test]
+    fn conditional_commands_are_not_evaluated() {
+        let (env, notes) = eval("a=1\n[ -z \"$a\" ] && a=2\ntrue || b=3\nc=4 | cat\n");
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(env.get("b"), None);
+        assert_eq!(env.get("c"), None);
+        let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "command `[` not run",
+                "`a=2` after `&&` skipped (conditional, not evaluated)",
+                "`b=3` after `||` skipped (conditional, not evaluated)",
+                "`c=4` in a pipeline skipped (a subshell, not evaluated)",
+                "`cat` in a pipeline skipped (a subshell, not evaluated)",
+            ]
+        );
+    }
+
+    #[test]
+    fn guarded_includes_are_read_when_the_file_exists() {
+        let root = tree(&[
+            (
+                "/etc/rc.conf",
+                "[ -r /etc/a.conf ] && . /etc/a.conf\n[ -f \"/etc/none\" ] && . \"/etc/none\"\n\
+                 [ -r /etc/a.conf ] && . /etc/other.conf\n",
+            ),
+            ("/etc/a.conf", "a=1\n"),
+            ("/etc/other.conf", "o=1\n"),
+        ]);
+        let mut l = Loader::new(&root, Path::new("/usr/local"));
+        let mut env = Env::new();
+        l.load_rc_config(&mut env, "x");
+        assert_eq!(env.get("a"), Some("1"));
+        assert_eq!(
+            env.get("o"),
+            None,
+            "a different file than the test is not read"
+        );
+        let texts: Vec<String> = l
+            .notes
+            .iter()
+            .map(|n| format!("{}:{}", n.line, n.text))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "1:command `[` not run",
+                "2:command `[` not run",
+                "3:`.` after `&&` skipped (conditional, not evaluated)",
+                "3:command `[` not run",
+            ]
+        );
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn set_rcvar_forms() {
+        let s = read_script_text(
+            "/x",
+            "name=foo\nrcvar=$(set_rcvar)\nr2=`set_rcvar bar`\nr3=${name}_enable\n",
+        );
+        assert_eq!(s.rcvar(), Some("foo_enable"));
+        assert_eq!(s.var("r2"), Some("bar_enable"));
+        assert_eq!(s.var("r3"), Some("foo_enable"));
     }
 
     #[test]

@@ -469,7 +469,8 @@ fn audit_one(
                 svc.push(
                     sev,
                     format!(
-                        "unknown service jail option: {w}{}",
+                        "unknown service jail option: {}{}",
+                        options::printable(w),
                         from(&svc.options_from)
                     ),
                     format!(

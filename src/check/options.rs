@@ -85,7 +85,12 @@ pub fn check(words: &[String], addrs: &str) -> Result<OptionsReport> {
         let known: Vec<&str> = SvcjOption::ALL.iter().map(|o| o.word()).collect();
         return Err(Error::UnknownOption(format!(
             "{} (known options: {})",
-            parsed.unknown.join(", "),
+            parsed
+                .unknown
+                .iter()
+                .map(|w| options::printable(w))
+                .collect::<Vec<_>>()
+                .join(", "),
             known.join(" ")
         )));
     }

@@ -11,6 +11,9 @@
 #	- "make install DESTDIR=... PREFIX=/usr/local" stages exactly the
 #	  files pkg-plist names (%%DATADIR%% etc. and man page compression
 #	  resolved as the framework does), with GNU make and with bmake;
+#	- the port's own post-patch and do-install, run by bmake with a
+#	  stand-in for bsd.port.mk, stage exactly pkg-plist under another
+#	  PREFIX and point the hook at it;
 #	- every man page is "mandoc -Tlint -Wwarning" clean;
 #	- every flag of each tool's --help (per subcommand for svcj-check)
 #	  is documented as .Fl in its page, and every documented flag exists;
@@ -161,6 +164,12 @@ _svcjpt_check_port_files()
 	: > "${_svcjpt_tmp}/msg"
 	grep -q '^{ type: install$' "${msg}" ||
 	    echo "no '{ type: install' entry" >> "${_svcjpt_tmp}/msg"
+	grep -q '^{ type: remove$' "${msg}" ||
+	    echo "no '{ type: remove' entry (remove the hook line)" \
+	    >> "${_svcjpt_tmp}/msg"
+	[ "$(grep -c '^  message: <<EOM$' "${msg}")" = \
+	    "$(grep -c '^EOM$' "${msg}")" ] ||
+	    echo "unbalanced <<EOM heredocs" >> "${_svcjpt_tmp}/msg"
 	grep -q '^  message: <<EOM$' "${msg}" ||
 	    echo "no 'message: <<EOM' heredoc" >> "${_svcjpt_tmp}/msg"
 	grep -q '^EOM$' "${msg}" ||
@@ -183,7 +192,7 @@ _svcjpt_check_port_files()
 		_svcjpt_notok "pkg-message" "${_svcjpt_tmp}/msg"
 	else
 		_svcjpt_ok "pkg-message: UCL install message with the hook" \
-		    "line and svcj-check preflight"
+		    "line and svcj-check preflight, remove message"
 	fi
 }
 
@@ -375,6 +384,80 @@ _svcjpt_check_install()
 	else
 		_svcjpt_ok "make install without binaries fails, says why," \
 		    "stages nothing"
+	fi
+}
+
+# _svcjpt_check_port_targets
+#	Run the port's own post-patch and do-install with bmake, against a
+#	stand-in for bsd.port.mk that sets only what they use (as the
+#	framework does: REINPLACE_CMD, INSTALL_*, MKDIR, MAKE_CMD, the cargo
+#	output directory), into a stage with PREFIX=/opt/svcj; the stage must
+#	match pkg-plist and the hook must point at the prefix.  Also parse
+#	Makefile.crates with bmake.
+_svcjpt_check_port_targets()
+{
+	local mk wrk stage tgt n want
+
+	if ! command -v bmake > /dev/null 2>&1; then
+		echo "skipped - port targets need bmake (apt-get install bmake)"
+		return 0
+	fi
+	mk="${_svcjpt_tmp}/mk"
+	wrk="${_svcjpt_tmp}/wrksrc"
+	stage="${_svcjpt_tmp}/portstage"
+	tgt="${_svcjpt_tmp}/cargo-target"
+	mkdir -p "${mk}" "${wrk}" "${tgt}/x86_64-unknown-freebsd"
+	cat > "${mk}/bsd.port.mk" <<-'EOF'
+	.sinclude "${.CURDIR}/Makefile.crates"
+	MAKE_CMD?=		bmake
+	MKDIR?=			mkdir -p
+	INSTALL_PROGRAM?=	install -s -m 555
+	INSTALL_SCRIPT?=	install -m 555
+	INSTALL_DATA?=		install -m 0444
+	INSTALL_MAN?=		install -m 444
+	REINPLACE_CMD?=		sed -i.bak
+	CARGO_BUILD_TARGET?=	x86_64-unknown-freebsd
+	EOF
+	cp -R Makefile shims rc.subr.d man "${wrk}/"
+	ln -s "$(cd "${_svcjpt_bin}" && pwd)" \
+	    "${tgt}/x86_64-unknown-freebsd/release"
+
+	n="$(bmake -m "${mk}" -m /usr/share/mk -C "${_svcjpt_port}" \
+	    -V CARGO_CRATES 2> "${_svcjpt_tmp}/crates.err" | wc -w)"
+	want="$(grep -c . "${_svcjpt_port}/Makefile.crates")"
+	if [ "$n" -eq "${want}" ] && [ "$n" -gt 0 ]; then
+		_svcjpt_ok "bmake reads Makefile.crates: ${n} CARGO_CRATES"
+	else
+		_svcjpt_notok "bmake reads $n CARGO_CRATES, Makefile.crates has ${want} lines" \
+		    "${_svcjpt_tmp}/crates.err"
+	fi
+
+	if ! bmake -m "${mk}" -m /usr/share/mk -C "${_svcjpt_port}" \
+	    WRKSRC="${wrk}" STAGEDIR="${stage}" PREFIX=/opt/svcj \
+	    CARGO_TARGET_DIR="${tgt}" post-patch do-install \
+	    > "${_svcjpt_tmp}/port.log" 2>&1; then
+		_svcjpt_notok "port post-patch do-install (bmake)" \
+		    "${_svcjpt_tmp}/port.log"
+		return 1
+	fi
+	(cd "${stage}/opt/svcj" && find . \( -type f -o -type l \) -print) |
+	    sed 's|^\./||' | sort > "${_svcjpt_tmp}/portstaged"
+	if [ "$(find "${stage}" \( -type f -o -type l \) | wc -l)" -ne \
+	    "$(wc -l < "${_svcjpt_tmp}/portstaged")" ]; then
+		_svcjpt_notok "port do-install staged files outside PREFIX"
+	elif diff -u "${_svcjpt_tmp}/plist" "${_svcjpt_tmp}/portstaged" \
+	    > "${_svcjpt_tmp}/portstaged.diff"; then
+		_svcjpt_ok "port do-install (bmake, PREFIX=/opt/svcj) stages" \
+		    "exactly pkg-plist"
+	else
+		_svcjpt_notok "port do-install stage differs from pkg-plist" \
+		    "${_svcjpt_tmp}/portstaged.diff"
+	fi
+	if grep -q '_svcjt_prefix:=/opt/svcj}' \
+	    "${stage}/opt/svcj/etc/rc.subr.d/svcj-tools.sh"; then
+		_svcjpt_ok "port: the staged hook looks for the shims in PREFIX"
+	else
+		_svcjpt_notok "port: the staged hook does not use PREFIX=/opt/svcj"
 	fi
 }
 
@@ -668,6 +751,7 @@ _svcjpt_check_mandoc
 _svcjpt_check_man_content
 if _svcjpt_build; then
 	_svcjpt_check_install
+	_svcjpt_check_port_targets
 	_svcjpt_check_flags
 fi
 _svcjpt_check_freebsd_build

@@ -6,9 +6,12 @@
 #
 # Without arguments, the shell files are: every *.sh, every file whose
 # first line is a #!/bin/sh shebang, everything under shims/ and
-# rc.subr.d/, and the fixture rc.subr and defaults/rc.conf (build output,
-# .git and fuzz corpora excluded).  Each gets "shellcheck -s sh", "dash -n"
-# and "busybox ash -n".  Prints each file checked and each finding; exits
+# rc.subr.d/ but README and *.md files, tests/rc/**/*.inc (sourced
+# scenario helpers), the fixture rc.subr, rc and defaults/rc.conf, and the
+# fakes.  Excluded: build output, .git, fuzz corpora and tests/fixtures
+# (rc.d scripts that svcj-check audit and lint read as data, some bad on
+# purpose, never run).  Each gets "shellcheck -s sh", "dash -n" and
+# "busybox ash -n".  Prints each file checked and each finding; exits
 # 1 if anything was found, 69 if a checker is missing.
 
 _li_here=$(cd "$(dirname "$0")" && pwd)
@@ -30,12 +33,16 @@ _li_files()
 	(
 		cd "$_li_repo" || exit 1
 		find . \( -name .git -o -name target -o -name corpus \
+		    -o -path ./tests/fixtures \
 		    -o -name artifacts -o -name node_modules \) -prune \
 		    -o -type f -print |
 		while IFS= read -r _li_f; do
 			_li_f=${_li_f#./}
 			case "$_li_f" in
-			*.sh|shims/*|rc.subr.d/*|tests/rc/fixture/rc.subr|\
+			shims/README*|shims/*.md|rc.subr.d/README*|rc.subr.d/*.md)
+				continue
+				;;
+			*.sh|tests/rc/*.inc|shims/*|rc.subr.d/*|tests/rc/fixture/rc.subr|\
 			tests/rc/fixture/defaults.rc.conf|tests/rc/fixture/rc|\
 			tests/rc/fakes/*)
 				echo "$_li_f"

@@ -2,7 +2,8 @@
 #
 # run.sh - run the rc-level scenarios of svcj-tools in throwaway roots.
 #
-# run.sh [-kv] [-s dash|ash] [-t seconds] [scenario ...]
+# run.sh [-kv] [-d dir] [-e name=value]... [-o dir] [-s dash|ash]
+#        [-t seconds] [scenario ...]
 #
 # Each scenario (tests/rc/scenarios/NAME.sh, or the names given) runs in
 # its own root: a private mount and PID namespace, chroot into a fresh
@@ -11,6 +12,10 @@
 # ($SVCJ_TEST_RC_SUBR, default tests/rc/fixture/rc.subr), and the project's
 # binaries, shims and hook under /usr/local.  See tests/rc/README.md.
 #
+#	-d dir		take the scenarios from tests/rc/dir (default scenarios)
+#	-e name=value	set name in the scenarios' environment (repeatable)
+#	-o dir		bind the host directory dir, writable, at /svcj-test-out
+#			in each root (to carry results out, e.g. benchmarks)
 #	-s shell	dash (default) or ash (busybox ash)
 #	-t seconds	per-scenario time limit (default 60)
 #	-k		keep the temporary directory (printed) for inspection
@@ -35,7 +40,7 @@ _rt_repo=$(cd "$_rt_here/../.." && pwd)
 #
 _rt_usage()
 {
-	echo "usage: run.sh [-kv] [-s dash|ash] [-t seconds] [scenario ...]" >&2
+	echo "usage: run.sh [-kv] [-d dir] [-e name=value]... [-o dir] [-s dash|ash] [-t seconds] [scenario ...]" >&2
 	exit 64
 }
 
@@ -57,8 +62,26 @@ _rt_shell=dash
 _rt_keep=
 _rt_verbose=
 _rt_timeout=60
-while getopts 'ks:t:v' _rt_opt; do
+_rt_sdir=scenarios
+_rt_out=-
+_rt_env=
+while getopts 'd:e:ko:s:t:v' _rt_opt; do
 	case "$_rt_opt" in
+	d)	_rt_sdir=$OPTARG ;;
+	e)
+		case "$OPTARG" in
+		[A-Za-z_]*=*)	;;
+		*)	_rt_die 64 "-e $OPTARG: not name=value" ;;
+		esac
+		case "${OPTARG%%=*}" in
+		*[!A-Za-z0-9_]*)	_rt_die 64 "-e $OPTARG: not name=value" ;;
+		esac
+		_rt_env="$_rt_env $(printf '%s' "$OPTARG" | sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/")"
+		;;
+	o)
+		[ -d "$OPTARG" ] || _rt_die 66 "-o $OPTARG: no such directory"
+		_rt_out=$(cd "$OPTARG" && pwd)
+		;;
 	k)	_rt_keep=1 ;;
 	s)	_rt_shell=$OPTARG ;;
 	t)	_rt_timeout=$OPTARG ;;
@@ -73,6 +96,12 @@ dash)	_rt_shbin=/usr/bin/dash ;;
 ash)	_rt_shbin=/usr/bin/busybox ;;
 *)	_rt_die 64 "-s $_rt_shell: unknown shell (use dash or ash)" ;;
 esac
+case "$_rt_sdir" in
+''|*[!A-Za-z0-9_-]*)
+	_rt_die 64 "-d $_rt_sdir: not a directory name of tests/rc"
+	;;
+esac
+[ -d "$_rt_here/$_rt_sdir" ] || _rt_die 66 "-d $_rt_sdir: no directory tests/rc/$_rt_sdir"
 case "$_rt_timeout" in
 ''|*[!0-9]*|0)	_rt_die 64 "-t $_rt_timeout: not a positive number of seconds" ;;
 esac
@@ -80,7 +109,7 @@ esac
 # The scenario list.
 _rt_list=
 if [ $# -eq 0 ]; then
-	for _rt_f in "$_rt_here"/scenarios/*.sh; do
+	for _rt_f in "$_rt_here/$_rt_sdir"/*.sh; do
 		[ -f "$_rt_f" ] || continue
 		_rt_n=${_rt_f##*/}
 		_rt_list="$_rt_list ${_rt_n%.sh}"
@@ -94,8 +123,8 @@ else
 			_rt_die 64 "$_rt_n: not a scenario name (letters, digits, _ and -)"
 			;;
 		esac
-		[ -f "$_rt_here/scenarios/$_rt_n.sh" ] ||
-		    _rt_die 66 "$_rt_n: no such scenario (tests/rc/scenarios/$_rt_n.sh)"
+		[ -f "$_rt_here/$_rt_sdir/$_rt_n.sh" ] ||
+		    _rt_die 66 "$_rt_n: no such scenario (tests/rc/$_rt_sdir/$_rt_n.sh)"
 		_rt_list="$_rt_list $_rt_n"
 	done
 fi
@@ -200,7 +229,8 @@ mkdir -p "$_rt_base" || exit 73
 (
 	cd "$_rt_base" || exit 1
 	mkdir -p etc/defaults etc/rc.d etc/rc.conf.d var/run var/log \
-	    var/db/svcj-test var/empty run tmp root usr proc dev svcj-test
+	    var/db/svcj-test var/empty run tmp root usr proc dev svcj-test \
+	    svcj-test-out
 	chmod 1777 tmp
 	chmod 700 root
 	ln -s usr/bin bin
@@ -248,11 +278,11 @@ for _rt_n in $_rt_list; do
 	cp -a "$_rt_base" "$_rt_t/root" || exit 73
 	cp -a "$_rt_local" "$_rt_t/local" || exit 73
 	: > "$_rt_t/out"
-	timeout -s KILL $((_rt_timeout + 30)) \
+	eval "timeout -s KILL \$((_rt_timeout + 30)) \
 	    unshare --mount --propagation private --pid --fork --kill-child \
-	    /usr/bin/dash "$_rt_here/lib/enter.sh" "$_rt_tmp" "$_rt_t" \
-	    "$_rt_here" "$_rt_shell" "$_rt_timeout" "$_rt_n" \
-	    > "$_rt_t/out" 2>&1 < /dev/null
+	    /usr/bin/dash \"\$_rt_here/lib/enter.sh\" \"\$_rt_tmp\" \"\$_rt_t\" \
+	    \"\$_rt_here\" \"\$_rt_shell\" \"\$_rt_timeout\" \"\$_rt_sdir/\$_rt_n\" \
+	    \"\$_rt_out\" $_rt_env > \"\$_rt_t/out\" 2>&1 < /dev/null"
 	_rt_st=$?
 	_rt_reason=
 	[ -r "$_rt_t/root/var/db/svcj-test/reason" ] &&

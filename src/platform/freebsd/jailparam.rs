@@ -127,15 +127,26 @@ fn is_jailsys(name: &str) -> bool {
     matches!(name, "host" | "ip4" | "ip6") || SYSV_PARAMS.contains(&name)
 }
 
+/// Permissions the kernel grants every new jail that a service jail must
+/// not have.  With `host=inherit`, `allow.set_hostname` (a kernel default)
+/// would let root in the jail rename the *host*: the kernel writes a new
+/// hostname to the nearest ancestor that owns one.  Clearing it is the
+/// only parameter svcj adds to what `jail -c` gets from rc.subr; it only
+/// takes away, and no service that belongs in a service jail sets the
+/// hostname.
+pub const DENIED: [&str; 1] = ["allow.noset_hostname"];
+
 /// The parameters that create service jail `name` with `p`: `name`,
-/// `path=/`, `host=inherit`, then what the options grant.  No `persist`:
-/// the jail lives exactly as long as its processes.
+/// `path=/`, `host=inherit`, the [`DENIED`] permissions, then what the
+/// options grant.  No `persist`: the jail lives exactly as long as its
+/// processes.
 pub fn create_params(name: &JailName, p: &JailParams) -> Vec<Param> {
     let mut v = vec![
         Param::new("name", Value::Str(name.as_str().to_string())),
         Param::new("path", Value::Str("/".into())),
         Param::new("host", Value::Int(JailSys::Inherit.as_int())),
     ];
+    v.extend(DENIED.iter().map(|d| Param::new(d, Value::Flag)));
     if p.ip4 != JailSys::Disable {
         v.push(Param::new("ip4", Value::Int(p.ip4.as_int())));
     }
@@ -296,6 +307,21 @@ pub fn attach_error(jail: &str, errno: i32) -> Error {
     }
 }
 
+/// Stage byte the child reports when jail_set(2) failed.
+pub const STAGE_SET: u8 = b'S';
+/// Stage byte the child reports when jail_attach(2) failed.
+pub const STAGE_ATTACH: u8 = b'A';
+
+/// Map what the child reported (see [`super::exec::report`]) to an
+/// [`Error`] about `jail`.
+pub fn child_error(jail: &str, f: &super::exec::ChildFailure) -> Error {
+    match f.stage {
+        STAGE_SET => set_error(jail, f.errno, &f.detail),
+        STAGE_ATTACH => attach_error(jail, f.errno),
+        _ => Error::os(format!("entering {jail}"), kernel_error(f.errno, &f.detail)),
+    }
+}
+
 /// Read back typed parameters of a running jail.  `get` returns the raw
 /// integer of an int/boolean parameter (`None` when the kernel does not
 /// know the parameter), `addrs4`/`addrs6` the address lists.
@@ -359,7 +385,8 @@ mod tests {
     }
 
     /// The jail_set(2) list is the `jail -c` list rc.subr builds: same
-    /// parameters, same values, minus the jail(8)-only `mount.nodevfs`.
+    /// parameters, same values, minus the jail(8)-only `mount.nodevfs`,
+    /// plus the permissions svcj takes away ([`DENIED`]).
     #[test]
     fn matches_the_jail8_word_list() {
         let cases = [
@@ -377,14 +404,16 @@ mod tests {
         ];
         for (o, a) in cases {
             let mut want: Vec<String> = vec!["name=svcj-x".into()];
-            want.extend(
-                parse(o, a)
-                    .unwrap()
-                    .params
-                    .jail_words()
-                    .into_iter()
-                    .filter(|w| w != "mount.nodevfs"),
-            );
+            for w in parse(o, a).unwrap().params.jail_words() {
+                if w == "mount.nodevfs" {
+                    continue;
+                }
+                let generic = w == "host=inherit";
+                want.push(w);
+                if generic {
+                    want.extend(DENIED.iter().map(|d| d.to_string()));
+                }
+            }
             assert_eq!(words(o, a), want, "options {o:?} addrs {a:?}");
         }
     }
@@ -392,7 +421,15 @@ mod tests {
     #[test]
     fn no_options_grant_nothing_and_never_persist() {
         let w = words("", "");
-        assert_eq!(w, vec!["name=svcj-x", "path=/", "host=inherit"]);
+        assert_eq!(
+            w,
+            vec![
+                "name=svcj-x",
+                "path=/",
+                "host=inherit",
+                "allow.noset_hostname"
+            ]
+        );
         for o in crate::options::SvcjOption::ALL {
             if o == crate::options::SvcjOption::Sysvipc {
                 continue;
@@ -513,6 +550,29 @@ mod tests {
             Error::NoSuchJail(_)
         ));
         assert_eq!(attach_error("svcj-a", libc::EPERM).exit_code(), 71);
+    }
+
+    #[test]
+    fn child_reports_map_to_errors() {
+        use super::super::exec::ChildFailure;
+        let f = |stage, errno, detail: &str| ChildFailure {
+            stage,
+            errno,
+            detail: detail.into(),
+        };
+        assert!(matches!(
+            child_error(
+                "svcj-a",
+                &f(STAGE_SET, libc::EEXIST, "jail \"svcj-a\" already exists")
+            ),
+            Error::JailExists(_)
+        ));
+        assert!(matches!(
+            child_error("svcj-a", &f(STAGE_ATTACH, libc::EINVAL, "")),
+            Error::NoSuchJail(_)
+        ));
+        let e = child_error("svcj-a", &f(b'?', libc::EIO, "odd"));
+        assert!(e.to_string().starts_with("entering svcj-a: odd"), "{e}");
     }
 
     #[test]

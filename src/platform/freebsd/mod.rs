@@ -7,8 +7,11 @@
 //! could leak (the `jail` crate always creates persistent jails and cannot
 //! create and attach at once, which is why creation does not use it).
 //! Lookup by JID, listing and reading parameters back use the `jail` crate;
-//! members come from the `kern.proc` sysctl (`ki_jid`); removal is
-//! jail_remove(2), which makes the kernel SIGKILL whatever is left.
+//! lookup by name is our own jail_get(2), to tell "no such jail" (ENOENT)
+//! from a real failure, which the crate reports as one error text.
+//! Members come from the `kern.proc` sysctl (`ki_jid`); removal is
+//! jail_remove(2), which makes the kernel SIGKILL whatever is left (EINVAL,
+//! no such jail, is success: the jail already ended with its last process).
 //!
 //! The parts that need no kernel — the typed parameter list
 //! ([`jailparam`]), the process-table walk ([`kproc`]) and the

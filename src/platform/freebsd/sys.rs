@@ -3,7 +3,7 @@
 //! `kern.proc` sysctls.  All data layout is done by the portable sibling
 //! modules; this file only hands their buffers to the kernel.
 
-use super::exec::{self, ChildFailure, Prepared};
+use super::exec::{self, Prepared};
 use super::jailparam::{self, JailIov, JAIL_ATTACH, JAIL_CREATE};
 use super::kproc::{self, Layout};
 use crate::error::{Error, Result};
@@ -24,10 +24,6 @@ impl FreeBsd {
         FreeBsd
     }
 }
-
-/// Stage bytes of the child's report.
-const STAGE_SET: u8 = b'S';
-const STAGE_ATTACH: u8 = b'A';
 
 /// A [`JailIov`] that may be moved into the pre-exec closure.
 struct ChildIov(JailIov);
@@ -194,23 +190,12 @@ fn info(jid: i32) -> Option<JailInfo> {
     Some(JailInfo { jid, name, params })
 }
 
-fn failure_to_error(jail: &str, f: ChildFailure) -> Error {
-    match f.stage {
-        STAGE_SET => jailparam::set_error(jail, f.errno, &f.detail),
-        STAGE_ATTACH => jailparam::attach_error(jail, f.errno),
-        _ => Error::os(
-            format!("entering {jail}"),
-            jailparam::kernel_error(f.errno, &f.detail),
-        ),
-    }
-}
-
 fn run(
     p: Prepared,
     jail: &str,
     hook: impl FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static,
 ) -> Result<i32> {
-    exec::run_with_hook(p, hook)?.map_err(|f| failure_to_error(jail, f))
+    exec::run_with_hook(p, hook)?.map_err(|f| jailparam::child_error(jail, &f))
 }
 
 impl Platform for FreeBsd {
@@ -281,7 +266,7 @@ impl Platform for FreeBsd {
             if r < 0 {
                 // Take errno before report() can clobber it.
                 let e = io::Error::last_os_error();
-                exec::report(fd, STAGE_SET, iov.errmsg_bytes());
+                exec::report(fd, jailparam::STAGE_SET, iov.errmsg_bytes());
                 return Err(e);
             }
             exec::restore_cwd(cwd);
@@ -302,7 +287,7 @@ impl Platform for FreeBsd {
             let r = unsafe { libc::jail_attach(jid) };
             if r != 0 {
                 let e = io::Error::last_os_error();
-                exec::report(fd, STAGE_ATTACH, b"");
+                exec::report(fd, jailparam::STAGE_ATTACH, b"");
                 return Err(e);
             }
             exec::restore_cwd(cwd);

@@ -72,6 +72,17 @@ run()
 }
 
 #
+# show command [arg...]
+#	Print "$ command", then run it with its output in the scenario's
+#	output (for demonstrations).  Returns its status.
+#
+show()
+{
+	echo "\$ $*"
+	"$@" 2>&1
+}
+
+#
 # expect_exit status command [arg...]
 #	Run command (see run); fail unless it exits with status.
 #

@@ -2,7 +2,8 @@
 #
 # enter.sh - PID 1 of one scenario's namespaces (run by run.sh).
 #
-# enter.sh run-dir scenario-dir rc-dir shell timeout scenario
+# enter.sh run-dir scenario-dir rc-dir shell timeout dir/scenario out-dir
+#          [name=value ...]
 #
 # Runs on the host's file system view, as PID 1 of a fresh PID namespace
 # inside a private mount namespace (unshare --mount --propagation private
@@ -23,6 +24,8 @@ _en_rc=$3
 _en_shell=$4
 _en_timeout=$5
 _en_name=$6
+_en_out=$7
+shift 7
 _en_root=$_en_t/root
 
 #
@@ -68,6 +71,11 @@ _en_bind_ro "$_en_run/shims" "$_en_root/usr/local/share/svcj-tools" ||
     _en_die "cannot bind /usr/local/share/svcj-tools"
 # The test library and scenarios.
 _en_bind_ro "$_en_rc" "$_en_root/svcj-test" || _en_die "cannot bind /svcj-test"
+# The results directory asked for with run.sh -o (writable).
+if [ "$_en_out" != - ]; then
+	mount --bind "$_en_out" "$_en_root/svcj-test-out" ||
+	    _en_die "cannot bind $_en_out"
+fi
 # /proc of this PID namespace, a minimal /dev.
 mount -t proc proc "$_en_root/proc" || _en_die "cannot mount /proc"
 mount -t tmpfs -o mode=755,size=1m tmpfs "$_en_root/dev" ||
@@ -95,8 +103,9 @@ timeout -k 5 "$_en_timeout" chroot "$_en_root" /usr/bin/env -i \
     LC_ALL=C \
     SVCJ_SYSCTL_FILE=/etc/svcj-test-sysctl.conf \
     SVCJ_TEST_SHELL="$_en_shell" \
-    SVCJ_TEST_SCENARIO="$_en_name" \
-    /bin/sh /svcj-test/lib/harness.sh "/svcj-test/scenarios/$_en_name.sh" \
+    SVCJ_TEST_SCENARIO="${_en_name##*/}" \
+    "$@" \
+    /bin/sh /svcj-test/lib/harness.sh "/svcj-test/$_en_name.sh" \
     < /dev/null
 _en_st=$?
 case "$_en_st" in
@@ -107,7 +116,7 @@ esac
 # Kill every jail of the root's registry, then everything else.
 for _en_f in "$_en_root"/run/svcj/*.jail; do
 	[ -f "$_en_f" ] || continue
-	_en_reaper=$(sed -n 's/^reaper=//p' "$_en_f")
+	_en_reaper=$(sed -n 's/^reaper=//p' "$_en_f" 2>/dev/null)
 	case "$_en_reaper" in
 	''|*[!0-9]*)	;;
 	*)		kill -s KILL "$_en_reaper" 2>/dev/null ;;

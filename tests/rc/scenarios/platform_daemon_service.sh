@@ -29,7 +29,7 @@ expect_exit 0 service pdaemon status
 expect_stdout_match "^pdaemon is running as pid $pid\.\$"
 
 expect_exit 1 service pdaemon start
-expect_stderr_match "pdaemon already running\? \(pid=$pid\)\."
+expect_stderr_match "pdaemon already running\? +\(pid=$pid\)\."
 
 expect_exit 0 service pdaemon restart
 expect_stdout_match '^Stopping pdaemon\.$'

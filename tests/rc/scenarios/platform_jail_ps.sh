@@ -34,6 +34,22 @@ done)
 [ -n "$sleeper" ] || fail "the jailed sleep is not visible from outside"
 assert_eq "$(jid_of_pid "$sleeper")" "$jid" "jid of the jailed sleep seen from outside"
 
+# The pidfile holds the in-jail pid: "ps -p" from outside also lists the
+# jailed process with that in-jail pid (FreeBSD pids are global), so the
+# pid lookup of rc.subr with JID set to the jail finds it, and with JID=0
+# finds nothing.
+expect_exit 0 ps -o pid= -o jid= -o command= -p "$pid"
+expect_stdout_match "^ *$sleeper +$jid /bin/sleep 600\$"
+# shellcheck disable=SC2016 # expanded by the inner shell
+expect_exit 0 sh -c '. /etc/rc.subr; JID=$1; check_pidfile /var/run/pjail.pid /bin/sleep' sh "$jid"
+expect_stdout_equals "$sleeper"
+# shellcheck disable=SC2016 # expanded by the inner shell
+expect_exit 0 sh -c '. /etc/rc.subr; JID=$1; check_process /bin/sleep' sh "$jid"
+expect_stdout_equals "$sleeper"
+# shellcheck disable=SC2016 # expanded by the inner shell
+expect_exit 0 sh -c '. /etc/rc.subr; check_pidfile /var/run/pjail.pid /bin/sleep'
+expect_stdout_equals ""
+
 # From inside: only the jail's processes, all with jid 0, and no jail.
 expect_exit 0 jexec svcj-pjail /bin/ps -ax -o pid= -o jid= -o command=
 expect_stdout_match "^ *$pid +0 /bin/sleep 600\$"

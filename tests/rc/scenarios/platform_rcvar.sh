@@ -40,6 +40,7 @@ expect_stdout_match "^prcvar is running as pid $pid\.\$"
 expect_exit 1 service prcvar enabled
 expect_exit 0 service prcvar rcvar
 expect_stdout_match '^prcvar_enable="NO"$'
+expect_stdout_match '^#   \(default: ""\)$'
 
 # A running service may be stopped even when disabled.
 expect_exit 0 service prcvar stop

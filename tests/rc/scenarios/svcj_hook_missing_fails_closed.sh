@@ -17,6 +17,9 @@ expect_exit_nonzero service jhm onestart
 expect_stderr_match 'jhm: service jail requested, but the svcj-tools shims cannot be loaded'
 assert_no_jail svcj-jhm
 assert_no_file /var/run/jhm.d/jhm.pid
+# Commands that never run the service still answer.
+expect_exit 0 service jhm rcvar
+expect_stdout_match '^jhm_enable='
 
 expect_exit 0 service jhn onestart
 pid=$(svcj_hostpid jhn) || fail "jhn did not start"

@@ -23,20 +23,28 @@ exec /bin/sleep 600
 SH
 chmod 755 /usr/local/bin/jiso-daemon
 
-for n in jin jio; do
-	svcj_script "$n" <<RC
-command_args="-p \$pidfile /usr/local/bin/jiso-daemon $n 47$([ $n = jin ] && echo 101 || echo 102)"
+# Random ports: other runs of the suite may share this network namespace.
+r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+p1=$((20000 + r % 20000))
+p2=$((p1 + 1))
+svcj_script jin <<RC
+command_args="-p \$pidfile /usr/local/bin/jiso-daemon jin $p1"
 RC
-	rc_conf_set "${n}_svcj" YES
-done
+svcj_script jio <<RC
+command_args="-p \$pidfile /usr/local/bin/jiso-daemon jio $p2"
+RC
+rc_conf_set jin_svcj YES
+rc_conf_set jio_svcj YES
 rc_conf_set jio_svcj_options net_basic
 
 # A listener on the host's loopback for each service.
-busybox nc -l -p 47101 > /tmp/got.jin 2>/dev/null &
+busybox nc -l -p "$p1" > /tmp/got.jin 2>/dev/null &
 l1=$!
-busybox nc -l -p 47102 > /tmp/got.jio 2>/dev/null &
+busybox nc -l -p "$p2" > /tmp/got.jio 2>/dev/null &
 l2=$!
-sleep 0.3
+# shellcheck disable=SC2009 # the fake ps; no pgrep
+wait_until sh -c "ps -ax -o command= | grep -q '^busybox nc -l -p $p2'" ||
+    fail "the listeners did not start"
 
 expect_exit 0 service jin onestart
 expect_exit 0 service jio onestart

@@ -1,0 +1,601 @@
+#!/bin/sh
+#
+# run.sh - run every benchmark of svcj-tools and write BENCHMARKS.md.
+#
+# Usage: sh bench/run.sh [--quick]
+#
+# Builds the release binaries, installs what it needs (hyperfine,
+# bubblewrap, GNU time; Debian packages) and measures, on Linux:
+#   1. start overhead: svcj-exec vs /bin/true, unshare(1), bwrap(1)
+#   2. rc start: a default-method rc.d service, jailed vs unjailed, in the
+#      rc test root (tests/rc)
+#   3. teardown: svcj-kill on jails of 10, 100, 1000 processes, and 1000
+#      processes ignoring SIGTERM with -t 1
+#   4. svcj-check audit on generated trees of 100 and 1000 services
+#   5. peak RSS of every tool, and the resident size of the PID-1 reaper
+# Raw hyperfine exports go to bench/results/, the report to BENCHMARKS.md
+# (top level).  --quick takes fewer runs (to try the script; the numbers
+# in BENCHMARKS.md come from a full run).  Needs root (namespaces); the
+# benchmarks that cannot run say why in the report.
+
+set -u
+
+_bn_top=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd) || exit 70
+cd "$_bn_top" || exit 70
+# shellcheck source=bench/lib.sh
+. "$_bn_top/bench/lib.sh"
+
+_bn_runs=50
+_bn_kruns=10
+_bn_mode=full
+case "${1:-}" in
+--quick)	_bn_runs=10; _bn_kruns=3; _bn_mode=quick ;;
+'')	;;
+*)	echo "usage: sh bench/run.sh [--quick]" >&2; exit 64 ;;
+esac
+
+_bn_res=$_bn_top/bench/results
+_bn_out=$_bn_top/BENCHMARKS.md
+_bn_work=$(mktemp -d "${TMPDIR:-/tmp}/svcj-bench.XXXXXX") || exit 73
+SVCJ_RUNDIR=$_bn_work/run
+export SVCJ_RUNDIR
+mkdir -p "$SVCJ_RUNDIR" "$_bn_res" || exit 73
+# The registry lives on a tmpfs, as /run does on a Linux host (and /var/run
+# on FreeBSD is memory-backed in practice); benchmark 1 also measures it on
+# the work directory's file system.
+_bn_rundir_fs="the work directory's file system"
+if _sb_is_root && mount -t tmpfs -o size=16m,mode=0755 svcj-bench "$SVCJ_RUNDIR"; then
+	_bn_rundir_fs=tmpfs
+fi
+_bn_disk_rundir=$_bn_work/run-disk
+mkdir -p "$_bn_disk_rundir" || exit 73
+_bn_bin=$_bn_top/target/release
+_bn_exec=$_bn_bin/svcj-exec
+_bn_kill=$_bn_bin/svcj-kill
+_bn_check=$_bn_bin/svcj-check
+_bn_body=$_bn_work/body.md
+_bn_summary=$_bn_work/summary.md
+: > "$_bn_body"
+: > "$_bn_summary"
+
+# _bn_cleanup
+#	Remove every jail this run may have left, and the work directory.
+# shellcheck disable=SC2317 # called by the EXIT trap
+_bn_cleanup()
+{
+	local _f _j
+
+	for _f in "$SVCJ_RUNDIR"/*.jail; do
+		[ -f "$_f" ] || continue
+		_j=$(basename "$_f" .jail)
+		"$_bn_kill" -q -t 1 "$_j" >/dev/null 2>&1
+	done
+	mountpoint -q "$SVCJ_RUNDIR" 2>/dev/null && umount "$SVCJ_RUNDIR"
+	[ -f "$_bn_work/kr.pid" ] && sh "$_bn_top/bench/killref.sh" kill "$_bn_work/kr.pid"
+	rm -rf "$_bn_work"
+}
+trap _bn_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# _bn_say text...
+#	Append a line to the report body.
+_bn_say()
+{
+	printf '%s\n' "$*" >> "$_bn_body"
+}
+
+# _bn_goal benchmark goal result met
+#	Add a row to the summary table; met is yes, NO or n/a.
+_bn_goal()
+{
+	printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >> "$_bn_summary"
+}
+
+# _bn_log text...
+#	Progress on stderr.
+_bn_log()
+{
+	printf 'bench: %s\n' "$*" >&2
+}
+
+# _bn_prereqs
+#	Install the Debian packages the benchmarks use, when missing.
+_bn_prereqs()
+{
+	local _missing _p _c
+
+	_missing=""
+	for _p in hyperfine:hyperfine bubblewrap:bwrap time:/usr/bin/time \
+	    util-linux:unshare python3:python3; do
+		_c=${_p#*:}
+		command -v "$_c" >/dev/null 2>&1 || _missing="$_missing ${_p%%:*}"
+	done
+	[ -z "$_missing" ] && return 0
+	_sb_is_root || { echo "bench: missing:$_missing" >&2; return 1; }
+	_bn_log "installing:$_missing"
+	# shellcheck disable=SC2086 # deliberate word list
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq $_missing >/dev/null
+}
+
+# _bn_ratio a b
+#	Print a / b with two decimals.
+_bn_ratio()
+{
+	python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"
+}
+
+# _bn_le a b
+#	Succeed when the number a is at most b.
+_bn_le()
+{
+	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$1" "$2"
+}
+
+# _bn_median name json
+#	Print the median time (ms) of the command called name in json.
+_bn_median()
+{
+	python3 "$_bn_top/bench/hf2md.py" median "$1" "$2"
+}
+
+# _bn_works
+#	Succeed when svcj-exec can create a jail here (root, backend in
+#	place); otherwise print why on stdout.
+_bn_works()
+{
+	local _err
+
+	if ! _sb_is_root; then
+		echo "not root (namespaces need root)"
+		return 1
+	fi
+	if ! _err=$("$_bn_exec" -q bench_probe -- /bin/true 2>&1); then
+		echo "svcj-exec cannot create a jail: $_err"
+		return 1
+	fi
+	return 0
+}
+
+# _bn_machine
+#	Print the machine description (markdown list).
+_bn_machine()
+{
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+	echo "- commit: $(git -C "$_bn_top" rev-parse --short HEAD 2>/dev/null)$(git -C "$_bn_top" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+	echo "- kernel: $(uname -srm)"
+	echo "- load average when the report was written: $(cut -d ' ' -f 1-3 /proc/loadavg) (other work on the machine shows up as spread)"
+	echo "- registry (SVCJ_RUNDIR) on: $_bn_rundir_fs"
+	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), nproc $(nproc)"
+	echo "- memory (free -h):"
+	echo ""
+	echo '```'
+	free -h
+	echo '```'
+	echo ""
+	echo "- rustc: $(rustc --version 2>/dev/null), release profile (lto, opt-level s, panic abort)"
+	echo "- hyperfine: $(hyperfine --version 2>/dev/null), unshare: $(unshare --version 2>/dev/null | head -n 1), bwrap: $(bwrap --version 2>/dev/null)"
+	echo "- mode: $_bn_mode (runs per command: start $_bn_runs, teardown $_bn_kruns)"
+}
+
+# _bn_start_overhead
+#	Benchmark 1: one short command in a fresh jail, against the same
+#	isolation by unshare(1) and bwrap(1).
+_bn_start_overhead()
+{
+	local _why _j _m _u _r
+
+	_bn_say "## 1. Start overhead"
+	_bn_say ""
+	_bn_say "One \`/bin/true\` with the isolation of a service jail without options (new PID, network, IPC and mount namespaces, private /proc)."
+	_bn_say ""
+	if ! _why=$(_bn_works); then
+		_bn_say "Not measured: $_why."
+		_bn_goal "start overhead" "svcj-exec ≤ unshare(1)" "not measured" "n/a"
+		return 0
+	fi
+	_j=$_bn_res/start.json
+	set -- hyperfine -N --warmup 5 --runs "$_bn_runs" --export-json "$_j" \
+	    -n "/bin/true" "/bin/true" \
+	    -n "unshare" "unshare --pid --net --ipc --mount --fork --mount-proc /bin/true" \
+	    -n "bwrap" "bwrap --unshare-pid --unshare-net --unshare-ipc --bind / / --proc /proc --dev /dev /bin/true" \
+	    -n "svcj-exec" "$_bn_exec bench_start -- /bin/true" \
+	    -n "svcj-exec -n" "$_bn_exec -n bench_start -- /bin/true"
+	_bn_log "start overhead"
+	"$@" >/dev/null || { _bn_say "hyperfine failed: $*"; return 1; }
+	_bn_say "Commands:"
+	_bn_say ""
+	_bn_say '```'
+	_bn_say "$(echo "$*" | sed "s|$_bn_top/||g")"
+	_bn_say '```'
+	SVCJ_RUNDIR=$_bn_disk_rundir hyperfine -N --warmup 5 --runs "$_bn_runs" \
+	    --export-json "$_bn_res/start-disk-registry.json" \
+	    -n "svcj-exec, registry on disk" "$_bn_exec bench_start -- /bin/true" >/dev/null
+	_bn_say ""
+	_bn_say '```'
+	_bn_say "SVCJ_RUNDIR=<directory on $(df -T "$_bn_disk_rundir" | awk 'NR == 2 { print $2 }')> hyperfine -N --warmup 5 --runs $_bn_runs -n 'svcj-exec, registry on disk' 'target/release/svcj-exec bench_start -- /bin/true'"
+	_bn_say '```'
+	_bn_say ""
+	_bn_say "\`svcj-exec -n\` (dry run: parse and print, create nothing) is the cost of starting the binary itself. \"registry on disk\" puts SVCJ_RUNDIR on the work directory's file system instead of a tmpfs."
+	_bn_say ""
+	python3 bench/hf2md.py table unshare "$_j" "$_bn_res/start-disk-registry.json" >> "$_bn_body"
+	_bn_say ""
+	_m=$(_bn_median svcj-exec "$_j")
+	_u=$(_bn_median unshare "$_j")
+	_r=$(_bn_ratio "$_m" "$_u")
+	if _bn_le "$_r" 1.00; then
+		_bn_goal "start overhead" "svcj-exec ≤ unshare(1)" "${_m} ms vs ${_u} ms (×$_r)" "yes"
+	else
+		_bn_goal "start overhead" "svcj-exec ≤ unshare(1)" "${_m} ms vs ${_u} ms (×$_r)" "NO"
+		_bn_say "**Goal missed**: svcj-exec takes ×$_r the time of unshare(1)."
+		_bn_say ""
+	fi
+}
+
+# _bn_rc_start
+#	Benchmark 2: a default-method rc.d service started jailed and
+#	unjailed in the rc test root (bench/rc-start.sh).
+_bn_rc_start()
+{
+	local _j _why _jm _um _r
+
+	_bn_say "## 2. rc start"
+	_bn_say ""
+	if [ ! -f tests/rc/run.sh ] || [ ! -f rc.subr.d/svcj-tools.sh ]; then
+		_bn_say "Not measured: the rc test root (tests/rc) or the shims (rc.subr.d/svcj-tools.sh) are not in this tree yet."
+		_bn_goal "rc start" "jailed ≤ 1.3× unjailed" "not measured" "n/a"
+		return 0
+	fi
+	if ! _why=$(_bn_works); then
+		_bn_say "Not measured: $_why."
+		_bn_goal "rc start" "jailed ≤ 1.3× unjailed" "not measured" "n/a"
+		return 0
+	fi
+	_j=$_bn_res/rc-start.json
+	_bn_log "rc start"
+	if ! sh bench/rc-start.sh "$_bn_runs" "$_j" > "$_bn_work/rc.txt" 2>&1; then
+		_bn_say "Not measured: bench/rc-start.sh failed:"
+		_bn_say ""
+		_bn_say '```'
+		tail -n 20 "$_bn_work/rc.txt" >> "$_bn_body"
+		_bn_say '```'
+		_bn_goal "rc start" "jailed ≤ 1.3× unjailed" "failed" "NO"
+		return 0
+	fi
+	sed -n 's/^describe: //p' "$_bn_work/rc.txt" >> "$_bn_body"
+	_bn_say ""
+	python3 bench/hf2md.py table unjailed "$_j" >> "$_bn_body"
+	_bn_say ""
+	_jm=$(_bn_median jailed "$_j")
+	_um=$(_bn_median unjailed "$_j")
+	_r=$(_bn_ratio "$_jm" "$_um")
+	if _bn_le "$_r" 1.30; then
+		_bn_goal "rc start" "jailed ≤ 1.3× unjailed" "${_jm} ms vs ${_um} ms (×$_r)" "yes"
+	else
+		_bn_goal "rc start" "jailed ≤ 1.3× unjailed" "${_jm} ms vs ${_um} ms (×$_r)" "NO"
+		_bn_say "**Goal missed**: a jailed start takes ×$_r an unjailed one."
+		_bn_say ""
+	fi
+}
+
+# _bn_teardown
+#	Benchmark 3: svcj-kill on jails of 10, 100 and 1000 processes, and
+#	1000 processes that ignore SIGTERM, killed with -t 1.
+_bn_teardown()
+{
+	local _why _n _mode _t _label _j _files _m _ns _left _start _end _goal
+
+	_bn_say "## 3. Teardown"
+	_bn_say ""
+	if ! _why=$(_bn_works); then
+		_bn_say "Not measured: $_why."
+		_bn_goal "teardown 1000 ignoring SIGTERM, -t 1" "≤ 1100 ms" "not measured" "n/a"
+		return 0
+	fi
+	_bn_say "Each run first starts (untimed, \`--prepare\`) a jail whose \`sh\` forks N \`sleep 1000\` and waits until all of them are members (\`bench/spawn.sh\`), then times \`svcj-kill\`. Default timeout (10 s) unless said."
+	_bn_say ""
+	_files=""
+	for _t in 10:term 100:term 1000:term 1000:ignore; do
+		_n=${_t%%:*}
+		_mode=${_t#*:}
+		if [ "$_mode" = ignore ]; then
+			_label="svcj-kill -t 1, $_n procs ignoring SIGTERM"
+			set -- "$_bn_kill" -q -t 1 svcj-bench_kill
+		else
+			_label="svcj-kill, $_n procs"
+			set -- "$_bn_kill" -q svcj-bench_kill
+		fi
+		_j=$_bn_res/teardown-$_n-$_mode.json
+		_bn_log "teardown $_n $_mode"
+		if ! hyperfine -N --runs "$_bn_kruns" --export-json "$_j" \
+		    --prepare "sh $_bn_top/bench/spawn.sh $_bn_exec bench_kill $_n $_mode" \
+		    -n "$_label" "$*" >/dev/null; then
+			_bn_say "hyperfine failed for: $_label"
+			continue
+		fi
+		_bn_say "- \`hyperfine -N --runs $_bn_kruns --prepare 'sh bench/spawn.sh target/release/svcj-exec bench_kill $_n $_mode' '$(echo "$*" | sed "s|$_bn_bin/|target/release/|")'\`"
+		_files="$_files $_j"
+	done
+	# The kernel's floor: SIGKILL to PID 1 of a namespace of 1000 sleeps,
+	# until the namespace is empty (no svcj-tools involved).
+	_j=$_bn_res/teardown-kernel-floor.json
+	_bn_log "teardown kernel floor"
+	if hyperfine -N --runs "$_bn_kruns" --export-json "$_j" \
+	    --prepare "sh $_bn_top/bench/killref.sh start 1000 $_bn_work/kr.pid" \
+	    -n "kernel floor, 1000 procs (SIGKILL to PID 1, no svcj-tools)" \
+	    "sh $_bn_top/bench/killref.sh kill $_bn_work/kr.pid" >/dev/null; then
+		_bn_say "- \`hyperfine -N --runs $_bn_kruns --prepare 'sh bench/killref.sh start 1000 PIDFILE' 'sh bench/killref.sh kill PIDFILE'\` (kernel floor: SIGKILL to PID 1 of an unshare(1) namespace of 1000 sleeps, until unshare has exited; includes one sh start)"
+		_files="$_files $_j"
+	fi
+	_bn_say ""
+	# shellcheck disable=SC2086 # deliberate word list
+	[ -n "$_files" ] && python3 bench/hf2md.py table "svcj-kill, 10 procs" $_files >> "$_bn_body"
+	_bn_say ""
+
+	# Check (untimed by hyperfine) that nothing is left after svcj-kill
+	# returns, and how long the SIGTERM-ignoring case takes in all.
+	sh bench/spawn.sh "$_bn_exec" bench_kill 1000 ignore || return 1
+	_ns=$(_sb_reg_get svcj-bench_kill pidns)
+	_start=$(_sb_now_ms)
+	"$_bn_kill" -q -t 1 svcj-bench_kill
+	_end=$(_sb_now_ms)
+	_left=$(_sb_members "$_ns")
+	_bn_say "Check run (1000 processes ignoring SIGTERM, \`svcj-kill -t 1\`): returned after $((_end - _start)) ms; processes left in the jail's PID namespace right after: $_left; registry entry left: $([ -f "$SVCJ_RUNDIR/svcj-bench_kill.jail" ] && echo yes || echo no)."
+	_bn_say ""
+	_j=$_bn_res/teardown-1000-ignore.json
+	if [ -f "$_j" ]; then
+		_m=$(_bn_median "svcj-kill -t 1, 1000 procs ignoring SIGTERM" "$_j")
+		_goal=NO
+		_bn_le "$_m" 1100 && [ "$_left" -eq 0 ] && _goal=yes
+		_bn_goal "teardown 1000 ignoring SIGTERM, -t 1" "gone ≤ 1100 ms" "${_m} ms median, $_left left" "$_goal"
+		[ "$_goal" = NO ] && _bn_say "**Goal missed**: median ${_m} ms, $_left processes left." && _bn_say ""
+	fi
+	_j=$_bn_res/teardown-1000-term.json
+	if [ -f "$_j" ]; then
+		_m=$(_bn_median "svcj-kill, 1000 procs" "$_j")
+		_bn_goal "teardown 1000 on SIGTERM" "(no goal; for reference)" "${_m} ms median" "n/a"
+	fi
+}
+
+# _bn_gen_tree dir count
+#	Generate a FreeBSD-like root with count rc.d services (half in
+#	/etc/rc.d, half in /usr/local/etc/rc.d), enabled and jailed in
+#	various ways in /etc/rc.conf and /etc/rc.conf.d.
+_bn_gen_tree()
+{
+	local _d _n _i _s _opts _f
+
+	_d=$1
+	_n=$2
+	mkdir -p "$_d/etc/rc.d" "$_d/usr/local/etc/rc.d" "$_d/etc/rc.conf.d" \
+	    "$_d/etc/defaults" || return 1
+	printf '%s\n' '# generated by bench/run.sh' 'svcj_all_enable="NO"' \
+	    > "$_d/etc/defaults/rc.conf"
+	printf '%s\n' '# generated by bench/run.sh' 'hostname="bench.example.org"' \
+	    > "$_d/etc/rc.conf"
+	_i=0
+	while [ "$_i" -lt "$_n" ]; do
+		_s=svc$_i
+		case $((_i % 4)) in
+		0)	_opts="net_basic" ;;
+		1)	_opts="netv4 sysvipc" ;;
+		2)	_opts="" ;;
+		*)	_opts="net_all mlock" ;;
+		esac
+		if [ $((_i % 2)) -eq 0 ]; then
+			_f=$_d/etc/rc.d/$_s
+		else
+			_f=$_d/usr/local/etc/rc.d/$_s
+		fi
+		cat > "$_f" <<EOF
+#!/bin/sh
+#
+# PROVIDE: $_s
+# REQUIRE: LOGIN
+# KEYWORD: shutdown
+
+. /etc/rc.subr
+
+name="$_s"
+rcvar="${_s}_enable"
+desc="generated benchmark service $_i"
+
+load_rc_config \$name
+
+: \${${_s}_enable:="NO"}
+: \${${_s}_svcj_options:="$_opts"}
+
+command="/usr/local/sbin/$_s"
+pidfile="/var/run/$_s.pid"
+
+run_rc_command "\$1"
+EOF
+		chmod 0555 "$_f"
+		case $((_i % 5)) in
+		0)	printf '%s_enable="YES"\n%s_svcj="YES"\n' "$_s" "$_s" >> "$_d/etc/rc.conf" ;;
+		1)	printf '%s_enable="YES"\n' "$_s" >> "$_d/etc/rc.conf" ;;
+		2)	printf '%s_enable="YES"\n%s_svcj="YES"\n%s_svcj_options="netv6"\n%s_svcj_ipaddrs="2001:db8::%x"\n' \
+			    "$_s" "$_s" "$_s" "$_s" "$((_i + 1))" > "$_d/etc/rc.conf.d/$_s" ;;
+		3)	printf '%s_enable="NO"\n%s_svcj="YES"\n' "$_s" "$_s" >> "$_d/etc/rc.conf" ;;
+		*)	printf '%s_enable="YES"\n%s_svcj="NO"\n' "$_s" "$_s" >> "$_d/etc/rc.conf" ;;
+		esac
+		_i=$((_i + 1))
+	done
+}
+
+# _bn_audit
+#	Benchmark 4: svcj-check audit --root on generated trees.
+_bn_audit()
+{
+	local _n _d _j _files _st _m _goal
+
+	_bn_say "## 4. svcj-check audit"
+	_bn_say ""
+	if ! "$_bn_check" --help 2>/dev/null | grep -q audit; then
+		_bn_say "Not measured: \`svcj-check audit\` is not available in this build."
+		_bn_goal "audit 1000 services" "< 1 s" "not measured" "n/a"
+		return 0
+	fi
+	_bn_say "Generated roots (\`_bn_gen_tree\` in bench/run.sh): N rc.d scripts, half in /etc/rc.d, half in /usr/local/etc/rc.d, each with a \`: \${name_svcj_options:=…}\` default; rc.conf and rc.conf.d enable and jail them in five patterns (jailed, unjailed, rc.conf.d with IPv6 address, jailed but disabled, explicitly not jailed)."
+	_bn_say ""
+	_files=""
+	for _n in 100 1000; do
+		_d=$_bn_work/tree$_n
+		_bn_gen_tree "$_d" "$_n" || return 1
+		"$_bn_check" audit --root "$_d" > "$_bn_work/audit$_n.out" 2>&1
+		_st=$?
+		_j=$_bn_res/audit-$_n.json
+		_bn_log "audit $_n"
+		hyperfine -N -i --warmup 2 --runs "$_bn_kruns" --export-json "$_j" \
+		    -n "audit, $_n services" "$_bn_check audit --root $_d" >/dev/null || continue
+		_files="$_files $_j"
+		_bn_say "- \`svcj-check audit --root TREE$_n\` (exit status $_st, $(wc -l < "$_bn_work/audit$_n.out") lines of output)"
+	done
+	_bn_say ""
+	# shellcheck disable=SC2086 # deliberate word list
+	[ -n "$_files" ] && python3 bench/hf2md.py table "audit, 100 services" $_files >> "$_bn_body"
+	_bn_say ""
+	_j=$_bn_res/audit-1000.json
+	if [ -f "$_j" ]; then
+		_m=$(_bn_median "audit, 1000 services" "$_j")
+		_goal=NO
+		_bn_le "$_m" 999.99 && _goal=yes
+		_bn_goal "audit 1000 services" "< 1 s" "${_m} ms median" "$_goal"
+		[ "$_goal" = NO ] && _bn_say "**Goal missed**: ${_m} ms at 1000 services." && _bn_say ""
+	fi
+}
+
+# _bn_rss_row label command...
+#	Run command under GNU time and add a row with its peak RSS; record
+#	the worst value in _bn_rss_worst.
+_bn_rss_row()
+{
+	local _label _kb _st
+
+	_label=$1
+	shift
+	"/usr/bin/time" -f %M -o "$_bn_work/rss" "$@" >/dev/null 2>&1
+	_st=$?
+	_kb=$(tail -n 1 "$_bn_work/rss")
+	_bn_say "| $_label | \`$(echo "$*" | sed "s|$_bn_bin/||g; s|$_bn_work/||g")\` | $_kb | $_st |"
+	case "$_kb" in
+	''|*[!0-9]*)	return 0 ;;
+	esac
+	if [ "$_kb" -gt "$_bn_rss_worst" ]; then
+		_bn_rss_worst=$_kb
+		_bn_rss_worst_what=$_label
+	fi
+}
+
+# _bn_rss
+#	Benchmark 5: peak RSS of each tool, and the PID-1 reaper's resident
+#	size while a jail runs.
+_bn_rss()
+{
+	local _why _reaper _jpid _r _h _e _goal _i
+
+	_bn_say "## 5. Memory"
+	_bn_say ""
+	_bn_say "Peak RSS (\`/usr/bin/time -f %M\`, KiB; for svcj-exec this includes the jailed command, which is /bin/true)."
+	_bn_say ""
+	_bn_say "| tool | command | peak RSS KiB | exit |"
+	_bn_say "|---|---|---:|---:|"
+	_bn_rss_worst=0
+	_bn_rss_worst_what=none
+	_bn_rss_row "svcj-exec (dry run)" "$_bn_exec" -n -o "net_basic sysvipc" -a "192.0.2.1" rss -- /bin/true
+	_bn_rss_row "svcj-check options" "$_bn_check" options net_basic sysvipcnew
+	_bn_rss_row "svcj-check status" "$_bn_check" status
+	[ -d "$_bn_work/tree1000" ] &&
+	    _bn_rss_row "svcj-check audit (1000)" "$_bn_check" audit --root "$_bn_work/tree1000"
+	_bn_rss_row "svcj-kill (no such jail)" "$_bn_kill" svcj-bench_none
+	if _why=$(_bn_works); then
+		_bn_rss_row "svcj-exec" "$_bn_exec" rss -- /bin/true
+		sh bench/spawn.sh "$_bn_exec" bench_rss 1000 term &&
+		    _bn_rss_row "svcj-kill (1000 procs)" "$_bn_kill" -q svcj-bench_rss
+	fi
+	_bn_say ""
+	if [ -z "$_why" ]; then
+		setsid "$_bn_exec" -q rss -- sleep 1000 </dev/null >/dev/null 2>&1 &
+		_jpid=$!
+		_i=0
+		while [ "$_i" -lt 100 ] && ! _reaper=$(_sb_reg_get svcj-rss reaper); do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		sleep 0.5
+		_r=$(sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$_reaper/status" 2>/dev/null)
+		_h=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$_reaper/status" 2>/dev/null)
+		_e=$(sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$_jpid/status" 2>/dev/null)
+		_bn_say "While \`svcj-exec rss -- sleep 1000\` runs: PID-1 reaper (pid $_reaper in the host) VmRSS ${_r:-?}, VmHWM ${_h:-?}; the waiting svcj-exec process (pid $_jpid) VmRSS ${_e:-gone}."
+		_bn_say ""
+		"$_bn_kill" -q -t 1 svcj-rss
+		wait "$_jpid" 2>/dev/null
+		_r=${_r% kB}
+		case "$_r" in
+		''|*[!0-9]*)	;;
+		*)	if [ "$_r" -gt "$_bn_rss_worst" ]; then
+				_bn_rss_worst=$_r
+				_bn_rss_worst_what="PID-1 reaper"
+			fi ;;
+		esac
+	else
+		_bn_say "Reaper not measured: $_why."
+		_bn_say ""
+	fi
+	_goal=NO
+	[ "$_bn_rss_worst" -le 5120 ] && _goal=yes
+	_bn_goal "memory" "≤ 5 MB (5120 KiB) each" "worst $_bn_rss_worst KiB ($_bn_rss_worst_what)" "$_goal"
+	[ "$_goal" = NO ] && _bn_say "**Goal missed**: $_bn_rss_worst_what peaks at $_bn_rss_worst KiB." && _bn_say ""
+	return 0
+}
+
+# _bn_raw
+#	Append every run's time from the hyperfine exports.
+_bn_raw()
+{
+	local _f
+
+	_bn_say "## Raw numbers"
+	_bn_say ""
+	_bn_say "Every run, in ms, from the hyperfine exports in bench/results/."
+	_bn_say ""
+	for _f in "$_bn_res"/*.json; do
+		[ -f "$_f" ] || continue
+		_bn_say "### $(basename "$_f")"
+		_bn_say ""
+		python3 bench/hf2md.py raw "$_f" >> "$_bn_body"
+		_bn_say ""
+	done
+}
+
+_bn_prereqs || exit 69
+_bn_log "building release binaries"
+cargo build --release --locked -q || exit 70
+rm -f "$_bn_res"/*.json
+
+_bn_start_overhead
+_bn_rc_start
+_bn_teardown
+_bn_audit
+_bn_rss
+_bn_raw
+
+{
+	echo "# Benchmarks"
+	echo ""
+	echo "Generated by \`sh bench/run.sh\`$([ "$_bn_mode" = quick ] && echo ' --quick') — do not edit by hand. Speed goals live here, not in tests."
+	echo ""
+	echo "## Machine"
+	echo ""
+	_bn_machine
+	echo ""
+	echo "## Goals"
+	echo ""
+	echo "| benchmark | goal | result | met |"
+	echo "|---|---|---|---|"
+	cat "$_bn_summary"
+	echo ""
+	cat "$_bn_body"
+} > "$_bn_out"
+_bn_log "wrote $_bn_out"
+exit 0
