@@ -582,7 +582,8 @@ fn signals_sent_to_svcj_exec_reach_the_command() {
     let env = Env::new("fwd");
     let ready = env.path("ready");
     let script = format!(
-        "trap 'kill $!; echo got-term; exit 9' TERM; sleep 1000 & : > {}; wait",
+        "trap 'kill $!; echo got-term; exit 9' TERM; \
+         sleep 1000 </dev/null >/dev/null 2>&1 & : > {}; wait",
         ready.display()
     );
     let child = env
