@@ -108,6 +108,13 @@ impl Linux {
         }
     }
 
+    /// Remove `name`'s entry if it belongs to the reaper `pid` (ours, dead).
+    fn remove_entry_of(&self, name: &str, pid: i32) {
+        if let Some(e) = self.registry.read_raw(name).filter(|e| e.reaper == pid) {
+            self.registry.remove_if(name, e.pidns);
+        }
+    }
+
     /// The live registry entry behind `jail`, if it is still the same jail.
     fn entry_of(&self, jail: &JailInfo) -> Option<Entry> {
         self.registry
@@ -280,10 +287,16 @@ impl Linux {
             None => None,
         };
         let dropped = caps::dropped(&entry.params);
+        let pass = timeout.is_none().then(SignalPass::install);
         // SAFETY: single-threaded process; the child only sets itself up
         // and execs or exits.
         let pid = unsafe { libc::fork() };
         let fork_err = std::io::Error::last_os_error();
+        if pid <= 0 {
+            if let Some(p) = &pass {
+                p.restore();
+            }
+        }
         if let Some(own) = &own_pid_ns {
             // Back to our own PID namespace for any later child.
             if let Err(e) = nix::sched::setns(own, CloneFlags::CLONE_NEWPID) {
@@ -319,8 +332,12 @@ impl Linux {
                     std::io::Error::last_os_error()
                 ));
             }
-            // SAFETY: chdir with a valid NUL-terminated path.
-            if unsafe { libc::chdir(cwd.as_ptr()) } != 0 {
+            // Back to the caller's directory; if the jail's root has no
+            // such directory, to the root, as jail_attach(2) leaves it.
+            // SAFETY: chdir with valid NUL-terminated paths.
+            if unsafe { libc::chdir(cwd.as_ptr()) } != 0
+                && unsafe { libc::chdir(c"/".as_ptr()) } != 0
+            {
                 reaper::child_error(&format!(
                     "chdir {} inside {}: {}",
                     cwd.to_string_lossy(),
@@ -340,9 +357,9 @@ impl Linux {
         drop(log);
         drop(child_ns);
         drop(root);
-        match timeout {
-            Some(t) => wait_child(pid, Some(Instant::now() + t)),
-            None => wait_child_forwarding(pid),
+        match (timeout, pass) {
+            (_, Some(pass)) => wait_child_forwarding(pass, pid),
+            (t, None) => wait_child(pid, t.map(|t| Instant::now() + t)),
         }
     }
 }
@@ -395,14 +412,14 @@ impl Platform for Linux {
         self.nested_limits()?.check()?;
         let (path, argv) = prepare(cmd)?;
         self.registry.ensure_dir()?;
-        let lock = self.registry.lock(name.as_str())?;
+        let lock = self.registry.lock()?;
         if self.registry.load(name.as_str()).is_some() {
             return Err(Error::JailExists(name.to_string()));
         }
         let log = cmd.console_log.as_deref().map(open_log).transpose()?;
 
         let (status_r, status_w) = pipe()?;
-        let (go_r, go_w) = pipe()?;
+        let hostpidns = registry::own_pidns();
         // Only the PID namespace is unshared here (it applies to children
         // only): the reaper unshares the others for itself, so this
         // process stays entirely in the host's namespaces.
@@ -410,6 +427,7 @@ impl Platform for Linux {
             .map_err(|e| Error::os("opening /proc/self/ns/pid", e))?;
         nix::sched::unshare(CloneFlags::CLONE_NEWPID)
             .map_err(|e| Error::os("unshare(CLONE_NEWPID)", e))?;
+        let pass = SignalPass::install();
         // SAFETY: single-threaded process (svcj-exec starts no threads);
         // the child runs the reaper and only ever leaves through _exit.
         let pid = unsafe { libc::fork() };
@@ -420,78 +438,50 @@ impl Platform for Linux {
             }
         }
         if pid < 0 {
+            pass.restore();
             return Err(Error::os("fork", fork_err));
         }
         if pid == 0 {
+            pass.restore();
             reaper::run(reaper::Args {
                 status_w: status_w.as_raw_fd(),
-                go_r: go_r.as_raw_fd(),
-                close: vec![
-                    lock.raw_fd(),
-                    status_r.as_raw_fd(),
-                    go_w.as_raw_fd(),
-                    own_pid_ns.as_raw_fd(),
-                ],
+                close: vec![status_r.as_raw_fd(), own_pid_ns.as_raw_fd()],
+                lock: &lock,
                 log: log.as_ref().map(|f| f.as_raw_fd()),
                 path,
                 argv,
                 params,
                 registry: &self.registry,
                 name: name.as_str(),
+                hostpidns,
             });
         }
+        // The reaper registers the jail, then lets go of the lock (the
+        // descriptor is shared): only close our copy.
+        lock.disown();
         drop(own_pid_ns);
         drop(status_w);
-        drop(go_r);
         drop(log);
-        let kill_reaper = || {
-            // SAFETY: killing and reaping our own child.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, std::ptr::null_mut(), 0);
-            }
-        };
-        // Register before the command can run: the reaper waits for "go".
-        let Some(id) = registry::proc_id(Path::new("/proc"), pid) else {
-            kill_reaper();
-            return Err(Error::Unavailable(format!(
-                "the reaper of {name} died during setup"
-            )));
-        };
-        let entry = Entry {
-            name: name.to_string(),
-            reaper: pid,
-            pidns: id.pidns,
-            starttime: id.starttime,
-            hostpidns: registry::own_pidns(),
-            params: params.clone(),
-        };
-        if let Err(e) = self.registry.write(&entry) {
-            kill_reaper();
-            return Err(e);
-        }
-        lock.release();
-        log::debug!("{name}: reaper {pid}, pidns {}", id.pidns);
-        let mut go_w = File::from(go_w);
-        let _ = std::io::Write::write_all(&mut go_w, b"g");
-        drop(go_w);
+        log::debug!("{name}: reaper {pid}");
 
-        let msg = wait_report(&status_r, pid);
+        let msg = wait_report(pass, &status_r, pid);
+        let reap = || {
+            // SAFETY: reaping our own child, which is exiting or gone.
+            unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+        };
         match msg.first() {
             Some(b'S') if msg.len() >= 6 => {
                 let code = i32::from_ne_bytes([msg[1], msg[2], msg[3], msg[4]]);
                 if msg[5] != 0 {
                     // The jail is empty and the reaper is exiting: reap it
                     // so nothing is left when we return.
-                    // SAFETY: reaping our own child.
-                    unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+                    reap();
                 }
                 Ok(code)
             }
             Some(b'E') => {
-                // SAFETY: reaping our own child, which exits after 'E'.
-                unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
-                self.registry.remove_if(name.as_str(), id.pidns);
+                reap();
+                self.remove_entry_of(name.as_str(), pid);
                 Err(Error::Unavailable(format!(
                     "{name}: {}",
                     String::from_utf8_lossy(&msg[1..])
@@ -501,9 +491,8 @@ impl Platform for Linux {
                 // The reaper died without a report: the jail was removed
                 // (svcj-kill) while the command ran, which killed it.
                 log::info!("{name}: the jail was removed while the command ran");
-                // SAFETY: reaping our own child.
-                unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
-                self.registry.remove_if(name.as_str(), id.pidns);
+                reap();
+                self.remove_entry_of(name.as_str(), pid);
                 Ok(128 + libc::SIGKILL)
             }
         }
@@ -647,43 +636,72 @@ extern "C" fn note_signal(sig: libc::c_int, info: *mut libc::siginfo_t, _: *mut 
     }
 }
 
-/// Wait until `fd` is readable and `ready` says we are done.  Meanwhile,
-/// signals sent to this process with kill(2) (a supervisor stopping
-/// `svcj-exec`) are passed on to `target`; signals from the terminal are
-/// not, since the command, in the same process group, got them already.
-fn passing_signals_on(fd: RawFd, target: libc::pid_t, mut ready: impl FnMut() -> bool) {
-    // SAFETY: plain sigset and sigaction manipulation of this process,
-    // restored before returning; the handler only touches an atomic.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for s in PASSED_ON {
-            libc::sigaddset(&mut set, s);
+/// Signals sent to this process with kill(2) (a supervisor stopping
+/// `svcj-exec`) are passed on to the jail while we wait; signals from the
+/// terminal are not, since the command, in the same process group, got
+/// them already.  Installed *before* the fork, so that no signal can come
+/// too early: the forked child puts the caller's mask and dispositions
+/// back with [`SignalPass::restore`] (the command inherits those).
+pub(crate) struct SignalPass {
+    old_mask: libc::sigset_t,
+    old_acts: [libc::sigaction; PASSED_ON.len()],
+}
+
+impl SignalPass {
+    /// Block the passed-on signals and catch them.
+    fn install() -> SignalPass {
+        // SAFETY: plain sigset and sigaction manipulation of this process;
+        // the handler only touches an atomic.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for s in PASSED_ON {
+                libc::sigaddset(&mut set, s);
+            }
+            let mut old_mask: libc::sigset_t = std::mem::zeroed();
+            libc::sigprocmask(libc::SIG_BLOCK, &set, &mut old_mask);
+            let mut old_acts: [libc::sigaction; PASSED_ON.len()] = std::mem::zeroed();
+            for (i, s) in PASSED_ON.into_iter().enumerate() {
+                let mut act: libc::sigaction = std::mem::zeroed();
+                act.sa_sigaction = note_signal as *const () as usize;
+                act.sa_flags = libc::SA_SIGINFO;
+                libc::sigemptyset(&mut act.sa_mask);
+                libc::sigaction(s, &act, &mut old_acts[i]);
+            }
+            SIGNALLED.store(0, Ordering::SeqCst);
+            SignalPass { old_mask, old_acts }
         }
-        let mut old_mask: libc::sigset_t = std::mem::zeroed();
-        libc::sigprocmask(libc::SIG_BLOCK, &set, &mut old_mask);
-        let mut old_acts: Vec<libc::sigaction> = Vec::new();
-        for s in PASSED_ON {
-            let mut act: libc::sigaction = std::mem::zeroed();
-            act.sa_sigaction = note_signal as *const () as usize;
-            act.sa_flags = libc::SA_SIGINFO;
-            libc::sigemptyset(&mut act.sa_mask);
-            let mut old: libc::sigaction = std::mem::zeroed();
-            libc::sigaction(s, &act, &mut old);
-            old_acts.push(old);
+    }
+
+    /// Put back the caller's dispositions and mask (in the parent when
+    /// done, in a forked child at once).
+    pub(crate) fn restore(&self) {
+        // SAFETY: restoring what `install` saved.
+        unsafe {
+            for (i, s) in PASSED_ON.into_iter().enumerate() {
+                libc::sigaction(s, &self.old_acts[i], std::ptr::null_mut());
+            }
+            libc::sigprocmask(libc::SIG_SETMASK, &self.old_mask, std::ptr::null_mut());
         }
+    }
+
+    /// Wait until `fd` is readable and `ready` says we are done, passing
+    /// signals on to `target` meanwhile; then restore.
+    fn wait(self, fd: RawFd, target: libc::pid_t, mut ready: impl FnMut() -> bool) {
         loop {
             let mut pfd = libc::pollfd {
                 fd,
                 events: libc::POLLIN,
                 revents: 0,
             };
-            let r = libc::ppoll(&mut pfd, 1, std::ptr::null(), &old_mask);
+            // SAFETY: one valid pollfd; the caller's mask is valid.
+            let r = unsafe { libc::ppoll(&mut pfd, 1, std::ptr::null(), &self.old_mask) };
             let pending = SIGNALLED.swap(0, Ordering::SeqCst);
             for s in PASSED_ON {
                 if pending & (1 << s) != 0 {
                     log::info!("passing signal {s} on to the jail");
-                    libc::kill(target, s);
+                    // SAFETY: kill(2) on our own child.
+                    unsafe { libc::kill(target, s) };
                 }
             }
             if r < 0 {
@@ -696,25 +714,23 @@ fn passing_signals_on(fd: RawFd, target: libc::pid_t, mut ready: impl FnMut() ->
                 break;
             }
         }
-        for (s, old) in PASSED_ON.iter().zip(&old_acts) {
-            libc::sigaction(*s, old, std::ptr::null_mut());
-        }
-        libc::sigprocmask(libc::SIG_SETMASK, &old_mask, std::ptr::null_mut());
+        self.restore();
     }
 }
 
-/// Read the reaper's report from the status pipe until it is closed,
+/// Read the reaper's report from the status pipe until it is complete,
 /// passing signals on to the reaper meanwhile.
-fn wait_report(status_r: &OwnedFd, reaper: libc::pid_t) -> Vec<u8> {
+fn wait_report(pass: SignalPass, status_r: &OwnedFd, reaper: libc::pid_t) -> Vec<u8> {
     let fd = status_r.as_raw_fd();
     let mut msg = Vec::new();
-    passing_signals_on(fd, reaper, || {
+    pass.wait(fd, reaper, || {
         let mut buf = [0u8; 256];
         // SAFETY: reading into a live buffer of the given length.
         let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
         if n > 0 {
             msg.extend_from_slice(&buf[..n as usize]);
-            return false;
+            // A status report is complete at 6 bytes; an error runs to EOF.
+            return msg.first() == Some(&b'S') && msg.len() >= 6;
         }
         n == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
     });
@@ -722,13 +738,15 @@ fn wait_report(status_r: &OwnedFd, reaper: libc::pid_t) -> Vec<u8> {
 }
 
 /// Wait for our child `pid` with no deadline, passing signals on to it.
-fn wait_child_forwarding(pid: libc::pid_t) -> Result<Option<i32>> {
+fn wait_child_forwarding(pass: SignalPass, pid: libc::pid_t) -> Result<Option<i32>> {
     // SAFETY: pidfd_open on our own child; returns a new descriptor.
     let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as RawFd;
     if pidfd >= 0 {
-        passing_signals_on(pidfd, pid, || true);
+        pass.wait(pidfd, pid, || true);
         // SAFETY: closing the descriptor pidfd_open gave us.
         unsafe { libc::close(pidfd) };
+    } else {
+        pass.restore();
     }
     wait_child(pid, None)
 }

@@ -6,7 +6,8 @@
 //! it (that is how `svcj-kill` removes a jail, and why the kill-everything
 //! guarantee does not depend on any wrapper staying alive).  It:
 //!
-//! 1. waits for the go-ahead (the registry entry is written by then);
+//! 1. writes the registry entry and releases the creation lock it shares
+//!    with `svcj-exec`;
 //! 2. unshares the mount namespace, and the IPC and network namespaces
 //!    unless the jail inherits them (so `svcj-exec` itself never leaves
 //!    the host's), makes every mount a slave of the host's (nothing mounted inside
@@ -29,22 +30,24 @@
 //! processes it did not fork (joined ones) are still around.
 
 use super::caps;
-use super::registry::Registry;
+use super::registry::{self, Entry, NameLock, Registry};
 use crate::options::{JailParams, JailSys};
 use std::ffi::CString;
 use std::io::Write;
 use std::os::fd::RawFd;
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 /// Everything the reaper needs, prepared before the fork.
 pub(super) struct Args<'a> {
     /// Write end of the status pipe to `svcj-exec`.
     pub status_w: RawFd,
-    /// Read end of the go-ahead pipe.
-    pub go_r: RawFd,
-    /// Descriptors of the parent the reaper must not keep (the lock!).
+    /// Descriptors of the parent the reaper must not keep.
     pub close: Vec<RawFd>,
+    /// The creation lock (shared with `svcj-exec`), released once the
+    /// jail is registered.
+    pub lock: &'a NameLock,
+    /// The creator's PID namespace (for the registry entry).
+    pub hostpidns: Option<u64>,
     /// The console log, if any.
     pub log: Option<RawFd>,
     /// Resolved command path and argv.
@@ -315,33 +318,47 @@ fn others_in_proc() -> bool {
     })
 }
 
+/// Write the registry entry of this jail; returns its PID namespace.
+fn register(a: &Args<'_>) -> Result<u64, String> {
+    let me: i32 = std::fs::read_link("/proc/self")
+        .ok()
+        .and_then(|p| p.to_str()?.parse().ok())
+        .ok_or("cannot read the reaper's own PID from /proc/self")?;
+    let id = registry::proc_id(Path::new("/proc"), me)
+        .ok_or("cannot read the reaper's own /proc entry")?;
+    let entry = Entry {
+        name: a.name.to_string(),
+        reaper: me,
+        pidns: id.pidns,
+        starttime: id.starttime,
+        hostpidns: a.hostpidns,
+        params: a.params.clone(),
+    };
+    a.registry.write(&entry).map_err(|e| e.to_string())?;
+    Ok(id.pidns)
+}
+
 /// The reaper.  Never returns.
 pub(super) fn run(a: Args<'_>) -> ! {
     for fd in &a.close {
         close(*fd);
     }
-    let mut go = [0u8; 1];
-    loop {
-        // SAFETY: reading one byte into a live one-byte buffer.
-        let n = unsafe { libc::read(a.go_r, go.as_mut_ptr().cast(), 1) };
-        if n == 1 {
-            break;
+    // Register first, so that the jail can be found (and killed) from
+    // the moment it exists.  Still in the host's /proc: /proc/self is the
+    // reaper's host PID.
+    let pidns = match register(&a) {
+        Ok(ns) => ns,
+        Err(msg) => {
+            registry::release_shared(a.lock.raw_fd());
+            fail(a.status_w, &msg);
         }
-        if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        // svcj-exec went away before the jail was registered.
-        // SAFETY: leaving the forked child.
-        unsafe { libc::_exit(1) }
-    }
-    close(a.go_r);
+    };
+    registry::release_shared(a.lock.raw_fd());
 
     if let Err(msg) = setup(a.params) {
+        a.registry.remove_if(a.name, pidns);
         fail(a.status_w, &msg);
     }
-    let pidns = std::fs::metadata("/proc/self/ns/pid")
-        .map(|m| m.ino())
-        .unwrap_or(0);
 
     let set = sigset(&[
         libc::SIGCHLD,
@@ -411,15 +428,8 @@ pub(super) fn run(a: Args<'_>) -> ! {
                 if pid == main {
                     main_alive = false;
                     let code = decode(st);
-                    let last = !others_in_proc() && {
-                        // Any unreaped child left?
-                        // SAFETY: probing for children without reaping.
-                        let r = unsafe {
-                            let mut s = 0;
-                            libc::waitpid(-1, &mut s, libc::WNOHANG | libc::WNOWAIT)
-                        };
-                        r < 0
-                    };
+                    // Children, zombies included, are listed in /proc too.
+                    let last = !others_in_proc();
                     if last {
                         a.registry.remove_if(a.name, pidns);
                     }

@@ -9,10 +9,12 @@
 //! live in the registered PID namespace.  Anything else is stale and is
 //! removed by whoever notices.
 //!
-//! Creation of one name is serialised by an exclusive `flock` on
-//! `<jailname>.lock`.  The lock file is unlinked by its holder before it
-//! lets go, so it leaves nothing behind; a waiter that locked an unlinked
-//! file notices (the inode at the path differs) and tries again.
+//! Creations are serialised by an exclusive `flock` on the registry
+//! directory itself, held from the existence check until the new jail's
+//! entry is written (a fraction of a millisecond): concurrent creates of
+//! one name resolve to exactly one success, and there is no lock file to
+//! leave behind or to allocate (inode creation is the slow part of a
+//! start on a disk file system).
 
 use crate::error::{Error, Result};
 use crate::options::{Allow, JailParams};
@@ -184,10 +186,6 @@ impl Registry {
         self.dir.join(format!("{name}.jail"))
     }
 
-    fn lock_path(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.lock"))
-    }
-
     /// Create the directory (mode 0700) if it is missing.
     pub fn ensure_dir(&self) -> Result<()> {
         if self.dir.is_dir() {
@@ -223,10 +221,8 @@ impl Registry {
         }
     }
 
-    /// Every live entry, sorted by name; stale ones are removed, and so
-    /// are lock files nobody holds (left by a creator that was killed).
+    /// Every live entry, sorted by name; stale ones are removed.
     pub fn list(&self) -> Vec<Entry> {
-        self.sweep_locks();
         let Ok(rd) = fs::read_dir(&self.dir) else {
             return Vec::new();
         };
@@ -279,67 +275,27 @@ impl Registry {
         }
     }
 
-    fn sweep_locks(&self) {
-        let Ok(rd) = fs::read_dir(&self.dir) else {
-            return;
-        };
-        for d in rd.flatten() {
-            let f = d.file_name();
-            let Some(name) = f.to_str().and_then(|f| f.strip_suffix(".lock")) else {
-                continue;
-            };
-            let Ok(file) = File::open(d.path()) else {
-                continue;
-            };
-            // SAFETY: flock on a descriptor we own.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-                let same = matches!((file.metadata(), fs::metadata(self.lock_path(name))),
-                    (Ok(a), Ok(b)) if a.ino() == b.ino() && a.dev() == b.dev());
-                if same {
-                    let _ = fs::remove_file(d.path());
-                }
-            }
-        }
-    }
-
-    /// Take the creation lock of `name` (blocks while another creator of
-    /// the same name holds it).
-    pub fn lock(&self, name: &str) -> Result<NameLock> {
-        let path = self.lock_path(name);
+    /// Take the creation lock (blocks while another creation holds it).
+    pub fn lock(&self) -> Result<NameLock> {
         let err = |source| Error::CantCreate {
-            path: path.clone(),
+            path: self.dir.clone(),
             source,
         };
-        for _ in 0..100 {
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .mode(0o600)
-                .custom_flags(libc::O_CLOEXEC)
-                .open(&path)
-                .map_err(err)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_CLOEXEC | libc::O_DIRECTORY)
+            .open(&self.dir)
+            .map_err(err)?;
+        loop {
             // SAFETY: flock on a descriptor we own; no memory is involved.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-                return Err(err(io::Error::last_os_error()));
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                return Ok(NameLock { file: Some(file) });
             }
-            let held = file.metadata().map_err(err)?;
-            match fs::metadata(&path) {
-                Ok(m) if m.ino() == held.ino() && m.dev() == held.dev() => {
-                    return Ok(NameLock {
-                        path,
-                        file: Some(file),
-                    })
-                }
-                // The previous holder unlinked it: lock the new file.
-                _ => continue,
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(err(e));
             }
         }
-        Err(Error::Unavailable(format!(
-            "{}: could not take the creation lock (too much contention)",
-            path.display()
-        )))
     }
 }
 
@@ -371,6 +327,17 @@ pub fn vantage(e: &Entry) -> Vantage {
     }
 }
 
+/// Release the creation lock through a descriptor inherited from its
+/// holder: unlock the shared open file (for every descriptor of it) and
+/// close ours.
+pub fn release_shared(fd: std::os::fd::RawFd) {
+    // SAFETY: unlocking and closing a descriptor this process owns.
+    unsafe {
+        libc::flock(fd, libc::LOCK_UN);
+        libc::close(fd);
+    }
+}
+
 /// Whether `e`'s reaper is still the registered process.  From inside a
 /// jail the host's PIDs cannot be checked: the entry is then trusted,
 /// never removed as stale by mistake.
@@ -382,10 +349,9 @@ pub fn is_live(e: &Entry) -> bool {
     }
 }
 
-/// The held creation lock of one name; unlinked and released on drop.
+/// The held creation lock; released on drop.
 #[derive(Debug)]
 pub struct NameLock {
-    path: PathBuf,
     file: Option<File>,
 }
 
@@ -396,22 +362,21 @@ impl NameLock {
         self.file.as_ref().map_or(-1, |f| f.as_raw_fd())
     }
 
-    /// Unlink the lock file and release the lock.
+    /// Release the lock.
     pub fn release(mut self) {
-        self.unlock();
+        self.file.take();
     }
 
-    fn unlock(&mut self) {
+    /// Close this process's descriptor without unlocking: a forked child
+    /// that shares the open file (and with it the lock) releases it with
+    /// [`release_shared`].
+    pub fn disown(mut self) {
         if let Some(f) = self.file.take() {
-            let _ = fs::remove_file(&self.path);
-            drop(f);
+            // Closing one descriptor of a shared open file keeps the lock.
+            let fd = std::os::fd::IntoRawFd::into_raw_fd(f);
+            // SAFETY: closing the descriptor we just took out of the File.
+            unsafe { libc::close(fd) };
         }
-    }
-}
-
-impl Drop for NameLock {
-    fn drop(&mut self) {
-        self.unlock();
     }
 }
 
@@ -469,18 +434,19 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("svcj-reg-test-{}", std::process::id()));
         let r = Registry::new(dir.clone());
         r.ensure_dir().unwrap();
-        let l = r.lock("svcj-x").unwrap();
-        assert!(r.lock_path("svcj-x").exists());
+        let l = r.lock().unwrap();
+        // A second open file description cannot take it meanwhile.
+        let other = File::open(&dir).unwrap();
+        // SAFETY: flock on a descriptor we own.
+        let busy = unsafe { libc::flock(other.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        assert_eq!(busy, -1);
         l.release();
-        assert!(!r.lock_path("svcj-x").exists());
+        // SAFETY: as above.
+        let free = unsafe { libc::flock(other.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        assert_eq!(free, 0);
+        drop(other);
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
         assert!(r.list().is_empty());
-        // A lock file left by a killed creator is swept; a held one is not.
-        fs::write(r.lock_path("svcj-old"), "").unwrap();
-        let held = r.lock("svcj-held").unwrap();
-        assert!(r.list().is_empty());
-        assert!(!r.lock_path("svcj-old").exists());
-        assert!(r.lock_path("svcj-held").exists());
-        held.release();
         // A stale entry (PID 999999999 cannot exist) is removed on load.
         let e = Entry {
             name: "svcj-x".into(),

@@ -71,6 +71,9 @@ _en_bind_ro "$_en_run/shims" "$_en_root/usr/local/share/svcj-tools" ||
     _en_die "cannot bind /usr/local/share/svcj-tools"
 # The test library and scenarios.
 _en_bind_ro "$_en_rc" "$_en_root/svcj-test" || _en_die "cannot bind /svcj-test"
+# /run on a tmpfs, as on a Linux host (the registry, /run/svcj, lives there).
+mount -t tmpfs -o mode=755,size=16m tmpfs "$_en_root/run" ||
+    _en_die "cannot mount /run"
 # The results directory asked for with run.sh -o (writable).
 if [ "$_en_out" != - ]; then
 	mount --bind "$_en_out" "$_en_root/svcj-test-out" ||
