@@ -576,8 +576,17 @@ impl Platform for Linux {
         let deadline = Instant::now() + REMOVE_WAIT;
         let mut pause = Duration::from_millis(1);
         loop {
+            // The kernel lets the namespace's PID 1 finish exiting only
+            // once every other member is gone, so while the reaper lives
+            // there is no point in scanning /proc (a thousand readlinks
+            // for a thousand members): poll the reaper's stat alone, and
+            // scan once it is gone.
             let reaper_gone = reaper_gone();
-            let left = members_of(Path::new("/proc"), entry.pidns, entry.reaper);
+            let left = if reaper_gone {
+                members_of(Path::new("/proc"), entry.pidns, entry.reaper)
+            } else {
+                vec![entry.reaper]
+            };
             if reaper_gone && left.is_empty() {
                 break;
             }
@@ -591,7 +600,7 @@ impl Platform for Linux {
                 )));
             }
             std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(10));
+            pause = (pause * 2).min(Duration::from_millis(2));
         }
         self.registry.remove_if(&jail.name, entry.pidns);
         Ok(())
