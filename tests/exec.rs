@@ -754,3 +754,44 @@ fn inside_a_jail_the_registry_is_trusted_not_swept() {
     assert_eq!(env.jid("svcj-inner"), Some(jid));
     assert!(alive(jid));
 }
+
+#[test]
+fn the_reaper_passes_signals_on() {
+    need_root!("the_reaper_passes_signals_on");
+    let env = Env::new("reapsig");
+    let mark = env.path("mark");
+    // While the command runs, SIGTERM to the JID reaches the command.
+    let script = format!(
+        "trap 'echo term > {}; exit 0' TERM; while :; do sleep 0.05; done",
+        mark.display()
+    );
+    let mut fg = env
+        .exec()
+        .args(["rs", "--", "sh", "-c", &script])
+        .spawn()
+        .unwrap();
+    assert!(wait_for(Duration::from_secs(5), || env
+        .pidns("svcj-rs")
+        .is_some_and(|ns| processes_in_ns(ns).len() >= 2)));
+    let jid = env.jid("svcj-rs").unwrap();
+    // SAFETY: kill(2) on the reaper of the jail this test made.
+    unsafe { libc::kill(jid, libc::SIGTERM) };
+    assert_eq!(fg.wait().unwrap().code(), Some(0));
+    assert_eq!(fs::read_to_string(&mark).unwrap(), "term\n");
+    assert!(env.wait_unregistered("svcj-rs", Duration::from_secs(5)));
+
+    // Once the command is gone, it reaches everything left in the jail.
+    let o = run(env.exec().args([
+        "rs",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1000 </dev/null >/dev/null 2>&1 & sleep 1000 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jid = env.jid("svcj-rs").unwrap();
+    // SAFETY: as above.
+    unsafe { libc::kill(jid, libc::SIGTERM) };
+    assert!(env.wait_unregistered("svcj-rs", Duration::from_secs(5)));
+    assert!(wait_for(Duration::from_secs(5), || !alive(jid)));
+}
