@@ -795,3 +795,37 @@ fn the_reaper_passes_signals_on() {
     assert!(env.wait_unregistered("svcj-rs", Duration::from_secs(5)));
     assert!(wait_for(Duration::from_secs(5), || !alive(jid)));
 }
+
+#[test]
+fn posix_message_queues_are_private_without_sysvipc() {
+    need_root!("posix_message_queues_are_private_without_sysvipc");
+    if Command::new("unshare").arg("--version").output().is_err() {
+        eprintln!("posix_message_queues_are_private_without_sysvipc: skipped: no unshare(1)");
+        return;
+    }
+    let env = Env::new("mqueue");
+    // A throwaway mount and IPC namespace with /dev/mqueue mounted (this
+    // host may have none) and one queue in it.
+    let script = format!(
+        r#"set -e
+mount --make-rprivate /
+mount -t tmpfs svcjdev {scratch}
+cp -a /dev/null /dev/zero /dev/urandom {scratch}/
+mkdir {scratch}/mqueue {scratch}/shm
+mount --bind {scratch} /dev
+mount -t mqueue mqueue /dev/mqueue
+touch /dev/mqueue/outerq
+echo default:; {exec} mq -- ls /dev/mqueue
+echo sysvipcnew:; {exec} mq -o sysvipcnew -- ls /dev/mqueue
+echo sysvipc:; {exec} mq -o sysvipc -- ls /dev/mqueue
+"#,
+        scratch = env.scratch.display(),
+        exec = bin("svcj-exec").display()
+    );
+    let o = run(Command::new("unshare")
+        .args(["-m", "-i", "sh", "-c", &script])
+        .env("SVCJ_RUNDIR", &env.rundir));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "default:\nsysvipcnew:\nsysvipc:\nouterq\n");
+    assert!(empty_or_absent(&env.rundir));
+}

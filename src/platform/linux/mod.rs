@@ -11,9 +11,9 @@
 //!   namespace, which has only `lo`, down: no IPv4 or IPv6 at all; any
 //!   network option → the host's network;
 //! * `sysvipc` (inherit) → the host's IPC namespace and `/dev/shm`;
-//!   `sysvipcnew` or neither → a new IPC namespace and a private
-//!   `/dev/shm` (Linux has no "disable": a private, empty instance is the
-//!   closest match);
+//!   `sysvipcnew` or neither → a new IPC namespace, a private `/dev/shm`
+//!   and, where the host mounts one, a fresh `/dev/mqueue` (Linux has no
+//!   "disable": a private, empty instance is the closest match);
 //! * `allow.*` → capabilities dropped from every set (module `caps`).
 //!
 //! Known gaps, where Linux cannot match FreeBSD exactly (reported per run
