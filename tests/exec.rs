@@ -659,22 +659,23 @@ for d in usr bin sbin lib lib32 lib64 libx32 etc dev proc tmp; do
 	if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$R/$d"
 	elif [ -d "/$d" ]; then mkdir -p "$R/$d"; mount --rbind "/$d" "$R/$d"; fi
 done
-mkdir -p "$R/svcjbin" "$R/run"
+mkdir -p "$R/svcjbin" "$R/run/svcj"
 mount --bind {bindir} "$R/svcjbin"
+mount --bind {rundir} "$R/run/svcj"
 cat > "$R/run/inside.sh" <<'INSIDE'
 export SVCJ_RUNDIR=/run/svcj
 /svcjbin/svcj-exec c -- sh -c "ps -e -o comm=; ls /run/svcj"
 /svcjbin/svcj-exec d -- sh -c "sleep 1000 </dev/null >/dev/null 2>&1 &"
 /svcjbin/svcj-exec -j svcj-d -- sh -c "test -d /svcjbin && echo joined-in-the-same-root"
-/svcjbin/svcj-kill -q svcj-d
-ls /run/svcj
 INSIDE
 chroot "$R" /bin/sh /run/inside.sh
 "#,
         root = root.display(),
-        bindir = bindir.display()
+        bindir = bindir.display(),
+        rundir = env.rundir.display(),
     );
     fs::create_dir_all(&root).unwrap();
+    fs::create_dir_all(&env.rundir).unwrap();
     let before = host_mounts();
     let o = run(Command::new("unshare").args(["-m", "sh", "-c", &script]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -684,8 +685,18 @@ chroot "$R" /bin/sh /run/inside.sh
         "{}",
         stderr(&o)
     );
+    // From the host, outside the chroot: the join lands in the jail's
+    // root, at its / since the caller's directory does not exist there.
+    let o = run(env
+        .exec()
+        .args(["-j", "svcj-d", "--", "sh", "-c", "test -d /svcjbin && pwd"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "/\n");
+    let o = run(env.kill().arg("svcj-d"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "svcj-d: 1 ended on SIGTERM, 0 killed\n");
     assert_eq!(host_mounts(), before);
-    assert!(empty_or_absent(&root.join("run/svcj")));
+    assert!(empty_or_absent(&env.rundir), "{:?}", env.registry_files());
     let _ = fs::remove_file(root.join("run/inside.sh"));
 }
 

@@ -332,8 +332,12 @@ impl Linux {
                     std::io::Error::last_os_error()
                 ));
             }
-            // SAFETY: chdir with a valid NUL-terminated path.
-            if unsafe { libc::chdir(cwd.as_ptr()) } != 0 {
+            // Back to the caller's directory; if the jail's root has no
+            // such directory, to the root, as jail_attach(2) leaves it.
+            // SAFETY: chdir with valid NUL-terminated paths.
+            if unsafe { libc::chdir(cwd.as_ptr()) } != 0
+                && unsafe { libc::chdir(c"/".as_ptr()) } != 0
+            {
                 reaper::child_error(&format!(
                     "chdir {} inside {}: {}",
                     cwd.to_string_lossy(),
