@@ -199,10 +199,14 @@ fn capabilities_follow_allow_parameters() {
     for c in [10, 12, 13, 14, 25, 30] {
         assert_eq!(none & bit(c), 0, "capability {c} kept without options");
     }
+    for c in [16, 17, 21, 22, 27] {
+        assert_eq!(none & bit(c), 0, "capability {c} kept: a jail never has it");
+    }
+    assert_ne!(none & bit(0), 0, "CAP_CHOWN is not one of the dropped ones");
     assert_ne!(
-        none & bit(21),
+        none & bit(7),
         0,
-        "CAP_SYS_ADMIN is not one of the dropped ones"
+        "CAP_SETUID is not one of the dropped ones"
     );
     let raw = bnd("net_raw");
     assert_ne!(raw & bit(13), 0);
@@ -828,4 +832,21 @@ echo sysvipc:; {exec} mq -o sysvipc -- ls /dev/mqueue
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout(&o), "default:\nsysvipcnew:\nsysvipc:\nouterq\n");
     assert!(empty_or_absent(&env.rundir));
+}
+
+#[test]
+fn jailed_root_cannot_unmount_its_way_out() {
+    need_root!("jailed_root_cannot_unmount_its_way_out");
+    let env = Env::new("escape");
+    let o = run(env.exec().args([
+        "esc",
+        "--",
+        "sh",
+        "-c",
+        "umount -l /proc 2>/dev/null && echo unmounted; \
+         mount -t tmpfs x /mnt 2>/dev/null && echo mounted; \
+         cat /proc/1/comm; ip -br link | cut -d' ' -f1",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "svcj-reaper\nlo\n");
 }

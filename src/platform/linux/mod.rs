@@ -14,7 +14,9 @@
 //!   `sysvipcnew` or neither → a new IPC namespace, a private `/dev/shm`
 //!   and, where the host mounts one, a fresh `/dev/mqueue` (Linux has no
 //!   "disable": a private, empty instance is the closest match);
-//! * `allow.*` → capabilities dropped from every set (module `caps`).
+//! * `allow.*` → capabilities dropped from every set (module `caps`),
+//!   plus those a FreeBSD jail never has (mount and namespaces, modules,
+//!   raw I/O, reboot, mknod, BPF, perf).
 //!
 //! Known gaps, where Linux cannot match FreeBSD exactly (reported per run
 //! by [`crate::platform::linux_gaps`]): addresses are not enforced (the
@@ -57,7 +59,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-pub use caps::MAPPING as CAPABILITY_MAPPING;
+pub use caps::{ALWAYS_DROPPED as ALWAYS_DROPPED_CAPABILITIES, MAPPING as CAPABILITY_MAPPING};
 
 /// How long [`Platform::remove`] waits for the kernel to empty a jail.
 const REMOVE_WAIT: Duration = Duration::from_millis(1000);
