@@ -496,3 +496,105 @@ fn corpus_through_library() {
         assert!(e.to_string().contains("invalid address"), "{e}");
     }
 }
+
+/// Write `text` to `root/rel`, creating directories.
+fn put(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+/// `svcj-check audit` reads rc.conf and rc.d scripts, which are shell:
+/// a hostile tree (command substitutions, backquotes, include loops, a path
+/// climbing out of the root, terminal escapes, a 100 kB line, odd file
+/// names) executes nothing, does not panic, escapes control characters in
+/// its text report and still emits valid JSON.
+#[test]
+fn hostile_audit_tree() {
+    let sc = Scratch::new();
+    let root = sc.dir.join("root");
+    let c = sc.canary();
+    let c = c.to_str().unwrap();
+    let long = "x".repeat(100_000);
+    put(
+        &root,
+        "etc/defaults/rc.conf",
+        "rc_conf_files=\"/etc/rc.conf /etc/rc.conf.local\"\n",
+    );
+    put(
+        &root,
+        "etc/rc.conf",
+        &format!(
+            "hostname=\"$(touch {c})\"\n\
+             foo_enable=\"YES\"\n\
+             foo_svcj=\"YES\"\n\
+             foo_svcj_options='net_basic $(touch {c}) `touch {c}` ;touch {c} ev\u{1b}[2Jil'\n\
+             foo_svcj_ipaddrs='1.2.3.4;touch {c}'\n\
+             bar_enable=`touch {c}`\n\
+             bar_svcj=\"$(touch {c})\"\n\
+             baz_enable=YES\n\
+             baz_svcj=YES\n\
+             baz_svcj_options=\"{long}\"\n\
+             eval \"touch {c}\"\n\
+             touch {c}\n\
+             . /etc/rc.conf\n\
+             . /../../../../../../etc/hostname\n\
+             . /dev/zero\n\
+             x=${{y:=$(touch {c})}}\n\
+             ${{z?$(touch {c})}}\n"
+        ),
+    );
+    put(&root, "etc/rc.conf.local", ". /etc/rc.conf.local\n");
+    let script = |name: &str| {
+        format!(
+            "#!/bin/sh\n. /etc/rc.subr\nname=\"{name}\"\nrcvar=\"{name}_enable\"\n\
+             : ${{{name}_svcj_options:=\"net_raw $(touch {c})\"}}\n\
+             command=\"/usr/sbin/{name}\"\nload_rc_config $name\nrun_rc_command \"$1\"\n"
+        )
+    };
+    put(&root, "etc/rc.d/foo", &script("foo"));
+    put(&root, "etc/rc.d/bar", &script("bar"));
+    put(&root, "usr/local/etc/rc.d/baz", &script("baz"));
+    put(
+        &root,
+        &format!("usr/local/etc/rc.d/evil;touch {c}"),
+        &script("evil"),
+    );
+    put(
+        &root,
+        "usr/local/etc/rc.d/subst",
+        &format!(
+            "#!/bin/sh\n. /etc/rc.subr\nname=$(touch {c})\nrcvar=`touch {c}`_enable\n\
+             load_rc_config $name\nrun_rc_command \"$1\"\n"
+        ),
+    );
+    put(&root, "etc/rc.conf.d/foo", ". /etc/rc.conf.d/foo\n");
+    let r = root.to_str().unwrap();
+    let mut bad = Vec::new();
+    let any = Expect {
+        codes: &[0, 1, 65, 78],
+        says: &[],
+    };
+    bad.extend(run(
+        &sc,
+        CHECK,
+        &refs(&os(&["audit", "--root", r])),
+        r,
+        &any,
+    ));
+    let out = Command::new(CHECK)
+        .args(["audit", "--json", "--root", r])
+        .current_dir(sc.cwd())
+        .output()
+        .unwrap();
+    if let Err(e) = serde_json::from_slice::<serde_json::Value>(&out.stdout) {
+        bad.push(format!(
+            "svcj-check audit --json: not JSON ({e}): {}",
+            show(&String::from_utf8_lossy(&out.stdout))
+        ));
+    }
+    if sc.canary().exists() {
+        bad.push("svcj-check audit --json: EXECUTED the tree (canary created)".into());
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

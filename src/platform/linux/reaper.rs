@@ -14,7 +14,8 @@
 //!    propagates out), mounts a fresh `/proc` (the new PID namespace hides
 //!    nothing until then) and, unless the jail inherits the host's IPC, a
 //!    private tmpfs on `/dev/shm` (POSIX shared memory lives in the mount
-//!    namespace, not the IPC one);
+//!    namespace, not the IPC one) and a fresh mqueue file system on
+//!    `/dev/mqueue` if the host has one mounted;
 //! 3. drops the capabilities the jail is not granted (see `caps`);
 //! 4. forks the command (PID 2) with the caller's stdio (or the console
 //!    log), then lets go of the caller's stdio itself;
@@ -137,6 +138,13 @@ fn setup(params: &JailParams) -> Result<(), String> {
     if private_shm {
         targets.push("/dev/shm");
     }
+    // POSIX message queues belong to the IPC namespace, but a mounted
+    // mqueue file system shows (and lets one unlink) the queues of the
+    // namespace that mounted it: remount it for the jail's own.
+    let private_mqueue = params.sysvipc != JailSys::Inherit && is_mount_point("/dev/mqueue");
+    if private_mqueue {
+        targets.push("/dev/mqueue");
+    }
     match slave("/") {
         Ok(()) => {}
         // In a chroot whose root is not a mount point: make every mount
@@ -180,8 +188,31 @@ fn setup(params: &JailParams) -> Result<(), String> {
         )
         .map_err(|e| format!("mounting the jail's private /dev/shm: {e}"))?;
     }
+    if private_mqueue {
+        mount(
+            Some("mqueue"),
+            "/dev/mqueue",
+            Some("mqueue"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+            None::<&str>,
+        )
+        .map_err(|e| format!("mounting the jail's /dev/mqueue: {e}"))?;
+    }
     caps::drop_caps(&caps::dropped(params)).map_err(|e| format!("dropping capabilities: {e}"))?;
     Ok(())
+}
+
+/// Whether `path` is a directory with a file system mounted on it.
+fn is_mount_point(path: &str) -> bool {
+    let Ok(m) = std::fs::metadata(path) else {
+        return false;
+    };
+    let parent = Path::new(path).parent().unwrap_or(Path::new("/"));
+    m.is_dir()
+        && std::fs::metadata(parent).is_ok_and(|p| {
+            use std::os::unix::fs::MetadataExt;
+            p.dev() != m.dev()
+        })
 }
 
 /// Mount IDs and mount points of the caller's mount namespace, as far as
