@@ -622,8 +622,9 @@ fn the_reaper_holds_nothing_of_the_caller() {
     let ign = stdout(&o);
     let mask = u64::from_str_radix(ign.split_whitespace().nth(1).unwrap(), 16).unwrap();
     assert_eq!(mask & (1 << (libc::SIGPIPE - 1)), 0, "{ign}");
-    // The reaper keeps only /dev/null on 0, 1 and 2 (the status pipe is
-    // closed right after the report svcj-exec returned on).
+    // The reaper keeps only /dev/null on 0, 1 and 2, and its registry
+    // directory (the status pipe is closed right after the report
+    // svcj-exec returned on).
     let jid = env.jid("svcj-fds").unwrap();
     let fds = || -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> = fs::read_dir(format!("/proc/{jid}/fd"))
@@ -640,9 +641,15 @@ fn the_reaper_holds_nothing_of_the_caller() {
         v.sort();
         v
     };
-    let want: Vec<(String, String)> = [("0", "/dev/null"), ("1", "/dev/null"), ("2", "/dev/null")]
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .to_vec();
+    let rundir = env.rundir.to_string_lossy().into_owned();
+    let want: Vec<(String, String)> = [
+        ("0", "/dev/null"),
+        ("1", "/dev/null"),
+        ("2", "/dev/null"),
+        ("3", rundir.as_str()),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .to_vec();
     wait_for(Duration::from_secs(2), || fds() == want);
     assert_eq!(fds(), want);
 }
@@ -849,4 +856,42 @@ fn jailed_root_cannot_unmount_its_way_out() {
     ]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout(&o), "svcj-reaper\nlo\n");
+}
+
+#[test]
+fn registry_under_dev_shm_is_cleaned_up_by_the_reaper() {
+    need_root!("registry_under_dev_shm_is_cleaned_up_by_the_reaper");
+    if !std::path::Path::new("/dev/shm").is_dir() {
+        eprintln!("registry_under_dev_shm_is_cleaned_up_by_the_reaper: skipped: no /dev/shm");
+        return;
+    }
+    // The jail mounts its own /dev/shm over the registry's path: the
+    // reaper must still remove its entry from the host's directory.
+    let env = Env::new("shmreg");
+    let rundir = std::path::PathBuf::from(format!("/dev/shm/{}", unique("svcj-it-reg")));
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+    let _gone = Gone(rundir.clone());
+    let o = run(env
+        .exec()
+        .env("SVCJ_RUNDIR", &rundir)
+        .args(["shm", "--", "true"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(empty_or_absent(&rundir));
+    let o = run(env.exec().env("SVCJ_RUNDIR", &rundir).args([
+        "shm",
+        "--",
+        "sh",
+        "-c",
+        "sleep 0.3 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(rundir.join("svcj-shm.jail").exists());
+    assert!(wait_for(Duration::from_secs(5), || empty_or_absent(
+        &rundir
+    )));
 }
