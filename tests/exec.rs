@@ -513,6 +513,14 @@ fn not_root_is_refused_and_leaves_nothing() {
     assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
     assert!(empty_or_absent(&env.rundir));
     assert!(processes_with(&marker).is_empty());
+    // Nor may it join a jail.
+    let o = run(Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin("svcj-exec"))
+        .args(["-j", "svcj-x", "--", "true", &marker])
+        .env("SVCJ_RUNDIR", &env.rundir));
+    assert_eq!(code(&o), 77, "{}", stderr(&o));
+    assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
     // A dry run needs no privilege.
     let o = run(Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
