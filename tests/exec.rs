@@ -256,6 +256,29 @@ fn daemon_keeps_the_jail_alive_and_can_be_joined() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let jid = env.jid("svcj-dmn").expect("registered");
     assert!(alive(jid));
+    // The registry directory is created private; the entry has every key
+    // of the contract (docs/HACKING.md).
+    let mode = fs::metadata(&env.rundir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+    let e = env.entry("svcj-dmn").unwrap();
+    for k in [
+        "name",
+        "jid",
+        "reaper",
+        "pidns",
+        "starttime",
+        "hostpidns",
+        "ip4",
+        "ip6",
+        "ip4.addr",
+        "ip6.addr",
+        "sysvipc",
+        "params",
+    ] {
+        assert!(e.contains_key(k), "entry lacks {k}: {e:?}");
+    }
+    assert_eq!(e["reaper"], jid.to_string());
+    assert_eq!(e["params"], "path=/ mount.nodevfs host=inherit");
     assert_eq!(env.entry("svcj-dmn").unwrap()["name"], "svcj-dmn");
     assert!(!processes_with(&marker).is_empty());
 
