@@ -199,10 +199,14 @@ fn capabilities_follow_allow_parameters() {
     for c in [10, 12, 13, 14, 25, 30] {
         assert_eq!(none & bit(c), 0, "capability {c} kept without options");
     }
+    for c in [16, 17, 21, 22, 27] {
+        assert_eq!(none & bit(c), 0, "capability {c} kept: a jail never has it");
+    }
+    assert_ne!(none & bit(0), 0, "CAP_CHOWN is not one of the dropped ones");
     assert_ne!(
-        none & bit(21),
+        none & bit(7),
         0,
-        "CAP_SYS_ADMIN is not one of the dropped ones"
+        "CAP_SETUID is not one of the dropped ones"
     );
     let raw = bnd("net_raw");
     assert_ne!(raw & bit(13), 0);
@@ -252,6 +256,29 @@ fn daemon_keeps_the_jail_alive_and_can_be_joined() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let jid = env.jid("svcj-dmn").expect("registered");
     assert!(alive(jid));
+    // The registry directory is created private; the entry has every key
+    // of the contract (docs/HACKING.md).
+    let mode = fs::metadata(&env.rundir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+    let e = env.entry("svcj-dmn").unwrap();
+    for k in [
+        "name",
+        "jid",
+        "reaper",
+        "pidns",
+        "starttime",
+        "hostpidns",
+        "ip4",
+        "ip6",
+        "ip4.addr",
+        "ip6.addr",
+        "sysvipc",
+        "params",
+    ] {
+        assert!(e.contains_key(k), "entry lacks {k}: {e:?}");
+    }
+    assert_eq!(e["reaper"], jid.to_string());
+    assert_eq!(e["params"], "path=/ mount.nodevfs host=inherit");
     assert_eq!(env.entry("svcj-dmn").unwrap()["name"], "svcj-dmn");
     assert!(!processes_with(&marker).is_empty());
 
@@ -509,6 +536,14 @@ fn not_root_is_refused_and_leaves_nothing() {
     assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
     assert!(empty_or_absent(&env.rundir));
     assert!(processes_with(&marker).is_empty());
+    // Nor may it join a jail.
+    let o = run(Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin("svcj-exec"))
+        .args(["-j", "svcj-x", "--", "true", &marker])
+        .env("SVCJ_RUNDIR", &env.rundir));
+    assert_eq!(code(&o), 77, "{}", stderr(&o));
+    assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
     // A dry run needs no privilege.
     let o = run(Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
@@ -618,25 +653,36 @@ fn the_reaper_holds_nothing_of_the_caller() {
     let ign = stdout(&o);
     let mask = u64::from_str_radix(ign.split_whitespace().nth(1).unwrap(), 16).unwrap();
     assert_eq!(mask & (1 << (libc::SIGPIPE - 1)), 0, "{ign}");
-    // The reaper keeps only /dev/null on 0, 1 and 2.
+    // The reaper keeps only /dev/null on 0, 1 and 2, and its registry
+    // directory (the status pipe is closed right after the report
+    // svcj-exec returned on).
     let jid = env.jid("svcj-fds").unwrap();
-    let mut fds: Vec<(String, String)> = fs::read_dir(format!("/proc/{jid}/fd"))
-        .unwrap()
-        .flatten()
-        .map(|d| {
-            let target = fs::read_link(d.path()).unwrap();
-            (
-                d.file_name().to_string_lossy().into_owned(),
-                target.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
-    fds.sort();
-    assert_eq!(
-        fds,
-        [("0", "/dev/null"), ("1", "/dev/null"), ("2", "/dev/null")]
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-    );
+    let fds = || -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = fs::read_dir(format!("/proc/{jid}/fd"))
+            .unwrap()
+            .flatten()
+            .filter_map(|d| {
+                let target = fs::read_link(d.path()).ok()?;
+                Some((
+                    d.file_name().to_string_lossy().into_owned(),
+                    target.to_string_lossy().into_owned(),
+                ))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let rundir = env.rundir.to_string_lossy().into_owned();
+    let want: Vec<(String, String)> = [
+        ("0", "/dev/null"),
+        ("1", "/dev/null"),
+        ("2", "/dev/null"),
+        ("3", rundir.as_str()),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .to_vec();
+    wait_for(Duration::from_secs(2), || fds() == want);
+    assert_eq!(fds(), want);
 }
 
 #[test]
@@ -749,4 +795,134 @@ fn inside_a_jail_the_registry_is_trusted_not_swept() {
     assert_eq!(code(&o), 69, "{}", stderr(&o));
     assert_eq!(env.jid("svcj-inner"), Some(jid));
     assert!(alive(jid));
+}
+
+#[test]
+fn the_reaper_passes_signals_on() {
+    need_root!("the_reaper_passes_signals_on");
+    let env = Env::new("reapsig");
+    let mark = env.path("mark");
+    // While the command runs, SIGTERM to the JID reaches the command.
+    let script = format!(
+        "trap 'echo term > {}; exit 0' TERM; while :; do sleep 0.05; done",
+        mark.display()
+    );
+    let mut fg = env
+        .exec()
+        .args(["rs", "--", "sh", "-c", &script])
+        .spawn()
+        .unwrap();
+    assert!(wait_for(Duration::from_secs(5), || env
+        .pidns("svcj-rs")
+        .is_some_and(|ns| processes_in_ns(ns).len() >= 2)));
+    let jid = env.jid("svcj-rs").unwrap();
+    // SAFETY: kill(2) on the reaper of the jail this test made.
+    unsafe { libc::kill(jid, libc::SIGTERM) };
+    assert_eq!(fg.wait().unwrap().code(), Some(0));
+    assert_eq!(fs::read_to_string(&mark).unwrap(), "term\n");
+    assert!(env.wait_unregistered("svcj-rs", Duration::from_secs(5)));
+
+    // Once the command is gone, it reaches everything left in the jail.
+    let o = run(env.exec().args([
+        "rs",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1000 </dev/null >/dev/null 2>&1 & sleep 1000 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jid = env.jid("svcj-rs").unwrap();
+    // SAFETY: as above.
+    unsafe { libc::kill(jid, libc::SIGTERM) };
+    assert!(env.wait_unregistered("svcj-rs", Duration::from_secs(5)));
+    assert!(wait_for(Duration::from_secs(5), || !alive(jid)));
+}
+
+#[test]
+fn posix_message_queues_are_private_without_sysvipc() {
+    need_root!("posix_message_queues_are_private_without_sysvipc");
+    if Command::new("unshare").arg("--version").output().is_err() {
+        eprintln!("posix_message_queues_are_private_without_sysvipc: skipped: no unshare(1)");
+        return;
+    }
+    let env = Env::new("mqueue");
+    // A throwaway mount and IPC namespace with /dev/mqueue mounted (this
+    // host may have none) and one queue in it.
+    let script = format!(
+        r#"set -e
+mount --make-rprivate /
+mount -t tmpfs svcjdev {scratch}
+cp -a /dev/null /dev/zero /dev/urandom {scratch}/
+mkdir {scratch}/mqueue {scratch}/shm
+mount --bind {scratch} /dev
+mount -t mqueue mqueue /dev/mqueue
+touch /dev/mqueue/outerq
+echo default:; {exec} mq -- ls /dev/mqueue
+echo sysvipcnew:; {exec} mq -o sysvipcnew -- ls /dev/mqueue
+echo sysvipc:; {exec} mq -o sysvipc -- ls /dev/mqueue
+"#,
+        scratch = env.scratch.display(),
+        exec = bin("svcj-exec").display()
+    );
+    let o = run(Command::new("unshare")
+        .args(["-m", "-i", "sh", "-c", &script])
+        .env("SVCJ_RUNDIR", &env.rundir));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "default:\nsysvipcnew:\nsysvipc:\nouterq\n");
+    assert!(empty_or_absent(&env.rundir));
+}
+
+#[test]
+fn jailed_root_cannot_unmount_its_way_out() {
+    need_root!("jailed_root_cannot_unmount_its_way_out");
+    let env = Env::new("escape");
+    let o = run(env.exec().args([
+        "esc",
+        "--",
+        "sh",
+        "-c",
+        "umount -l /proc 2>/dev/null && echo unmounted; \
+         mount -t tmpfs x /mnt 2>/dev/null && echo mounted; \
+         cat /proc/1/comm; ip -br link | cut -d' ' -f1",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "svcj-reaper\nlo\n");
+}
+
+#[test]
+fn registry_under_dev_shm_is_cleaned_up_by_the_reaper() {
+    need_root!("registry_under_dev_shm_is_cleaned_up_by_the_reaper");
+    if !std::path::Path::new("/dev/shm").is_dir() {
+        eprintln!("registry_under_dev_shm_is_cleaned_up_by_the_reaper: skipped: no /dev/shm");
+        return;
+    }
+    // The jail mounts its own /dev/shm over the registry's path: the
+    // reaper must still remove its entry from the host's directory.
+    let env = Env::new("shmreg");
+    let rundir = std::path::PathBuf::from(format!("/dev/shm/{}", unique("svcj-it-reg")));
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+    let _gone = Gone(rundir.clone());
+    let o = run(env
+        .exec()
+        .env("SVCJ_RUNDIR", &rundir)
+        .args(["shm", "--", "true"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(empty_or_absent(&rundir));
+    let o = run(env.exec().env("SVCJ_RUNDIR", &rundir).args([
+        "shm",
+        "--",
+        "sh",
+        "-c",
+        "sleep 0.3 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(rundir.join("svcj-shm.jail").exists());
+    assert!(wait_for(Duration::from_secs(5), || empty_or_absent(
+        &rundir
+    )));
 }

@@ -93,13 +93,32 @@ fn stubborn_and_forking_processes_are_gone_within_the_timeout() {
     let script = "i=0; while [ $i -lt 300 ]; do \
                       sh -c 'trap \"\" TERM; exec sleep 1000' & \
                       sleep 1000 & i=$((i + 1)); done; \
-                  while :; do sleep 1000 & done";
+                  sh -c 'sleep 0 & exec sleep 1000' & \
+                  while :; do sleep 0.5 & done";
     let (jid, ns) = start_daemon(&env, "many", script);
     // Wait until the jail holds the 600 sleepers plus the forking loop.
+    // ... and until the 300 stubborn ones really ignore SIGTERM (a shell
+    // signalled before its trap runs would just die).
+    let ignoring_term = || {
+        processes_in_ns(ns)
+            .iter()
+            .filter(|pid| {
+                fs::read_to_string(format!("/proc/{pid}/status"))
+                    .ok()
+                    .and_then(|s| {
+                        let l = s.lines().find(|l| l.starts_with("SigIgn:"))?;
+                        u64::from_str_radix(l.split_whitespace().nth(1)?, 16).ok()
+                    })
+                    .is_some_and(|m| m & (1 << (libc::SIGTERM - 1)) != 0)
+            })
+            .count()
+    };
     assert!(
-        wait_for(Duration::from_secs(30), || processes_in_ns(ns).len() > 602),
-        "only {} processes started",
-        processes_in_ns(ns).len()
+        wait_for(Duration::from_secs(30), || processes_in_ns(ns).len() > 602
+            && ignoring_term() >= 300),
+        "only {} processes started, {} ignoring SIGTERM",
+        processes_in_ns(ns).len(),
+        ignoring_term()
     );
     let t = Instant::now();
     let o = run(env.kill().args(["-t", "1", "svcj-many"]));
@@ -196,5 +215,29 @@ fn kill_during_a_foreground_run_reports_the_commands_status() {
     assert_eq!(stdout(&o), "");
     // sleep ends on SIGTERM: svcj-exec reports it like a shell would.
     assert_eq!(fg.wait().unwrap().code(), Some(143));
+    assert!(empty_or_absent(&env.rundir));
+}
+
+#[test]
+fn stop_command_that_cannot_run_does_not_stop_the_teardown() {
+    need_root!("stop_command_that_cannot_run_does_not_stop_the_teardown");
+    let env = Env::new("stopbad");
+    let (_, ns) = start_daemon(&env, "sb", "sleep 1000");
+    let o = run(env
+        .kill()
+        .args(["svcj-sb", "--", "no-such-stop-command-svcj"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the stop command could not run"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("no-such-stop-command-svcj"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "svcj-sb: 1 ended on SIGTERM, 0 killed\n");
+    assert!(processes_in_ns(ns).is_empty());
     assert!(empty_or_absent(&env.rundir));
 }

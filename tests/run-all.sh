@@ -92,6 +92,7 @@ _rt_stage cargo-test cargo test --locked
 _rt_stage shell-lint sh tests/rc/lint.sh
 _rt_stage rc-dash sh tests/rc/run.sh -s dash
 _rt_stage rc-ash sh tests/rc/run.sh -s ash
+_rt_stage rc-selftest sh tests/rc/selftest.sh
 _rt_stage port sh tests/port/check.sh
 _rt_stage freebsd-elf sh scripts/build-freebsd.sh
 _rt_stage soak-short sh bench/soak.sh --short

@@ -17,6 +17,13 @@
 //!
 //! `allow.nfsd`, `allow.vmm` and `allow.socket_af` have no capability of
 //! their own (see `platform::linux_gaps`).
+//!
+//! Some privileges a FreeBSD jail never has, whatever its parameters, are
+//! dropped from every service jail as well ([`ALWAYS_DROPPED`]): mounting
+//! and entering namespaces (`CAP_SYS_ADMIN` — without this a jailed root
+//! could unmount the jail's `/proc`, find the host's namespaces under it
+//! and leave the jail), loading kernel modules, raw I/O, rebooting,
+//! creating device nodes, and BPF and perf access to the whole machine.
 
 use crate::options::{Allow, JailParams};
 use std::io;
@@ -33,6 +40,17 @@ pub const CAP_IPC_LOCK: u32 = 14;
 pub const CAP_SYS_TIME: u32 = 25;
 /// `CAP_AUDIT_CONTROL`
 pub const CAP_AUDIT_CONTROL: u32 = 30;
+
+/// Dropped from every service jail.
+pub const ALWAYS_DROPPED: [(u32, &str); 7] = [
+    (16, "CAP_SYS_MODULE"),
+    (17, "CAP_SYS_RAWIO"),
+    (21, "CAP_SYS_ADMIN"),
+    (22, "CAP_SYS_BOOT"),
+    (27, "CAP_MKNOD"),
+    (38, "CAP_PERFMON"),
+    (39, "CAP_BPF"),
+];
 
 /// The mapping of the table above.
 pub const MAPPING: [(Allow, u32, &str); 6] = [
@@ -54,6 +72,7 @@ pub fn dropped(p: &JailParams) -> Vec<u32> {
         .iter()
         .filter(|(a, _, _)| !p.allows(*a))
         .map(|(_, c, _)| *c)
+        .chain(ALWAYS_DROPPED.iter().map(|(c, _)| *c))
         .collect()
 }
 
@@ -101,7 +120,11 @@ pub fn drop_caps(caps: &[u32]) -> io::Result<()> {
         return Err(io::Error::last_os_error());
     }
     for &c in caps {
-        let (i, bit) = ((c / 32) as usize, 1u32 << (c % 32));
+        let i = (c / 32) as usize;
+        if i >= data.len() {
+            continue;
+        }
+        let bit = 1u32 << (c % 32);
         data[i].effective &= !bit;
         data[i].permitted &= !bit;
         data[i].inheritable &= !bit;
@@ -130,9 +153,10 @@ mod tests {
     use crate::options;
 
     #[test]
-    fn no_options_drop_all_six() {
+    fn no_options_drop_all_six_and_the_always_dropped() {
         let p = options::parse("", "").unwrap().params;
-        assert_eq!(dropped(&p).len(), 6);
+        assert_eq!(dropped(&p).len(), 6 + ALWAYS_DROPPED.len());
+        assert!(dropped(&p).contains(&21));
     }
 
     #[test]
@@ -148,7 +172,7 @@ mod tests {
             let p = options::parse(opt, "").unwrap().params;
             let d = dropped(&p);
             assert!(!d.contains(&cap), "{opt}");
-            assert_eq!(d.len(), 5, "{opt}");
+            assert_eq!(d.len(), 5 + ALWAYS_DROPPED.len(), "{opt}");
         }
         let p = options::parse("net_all", "").unwrap().params;
         assert!(!dropped(&p).contains(&CAP_NET_RAW));

@@ -11,10 +11,12 @@
 //!   namespace, which has only `lo`, down: no IPv4 or IPv6 at all; any
 //!   network option → the host's network;
 //! * `sysvipc` (inherit) → the host's IPC namespace and `/dev/shm`;
-//!   `sysvipcnew` or neither → a new IPC namespace and a private
-//!   `/dev/shm` (Linux has no "disable": a private, empty instance is the
-//!   closest match);
-//! * `allow.*` → capabilities dropped from every set (module `caps`).
+//!   `sysvipcnew` or neither → a new IPC namespace, a private `/dev/shm`
+//!   and, where the host mounts one, a fresh `/dev/mqueue` (Linux has no
+//!   "disable": a private, empty instance is the closest match);
+//! * `allow.*` → capabilities dropped from every set (module `caps`),
+//!   plus those a FreeBSD jail never has (mount and namespaces, modules,
+//!   raw I/O, reboot, mknod, BPF, perf).
 //!
 //! Known gaps, where Linux cannot match FreeBSD exactly (reported per run
 //! by [`crate::platform::linux_gaps`]): addresses are not enforced (the
@@ -57,7 +59,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-pub use caps::MAPPING as CAPABILITY_MAPPING;
+pub use caps::{ALWAYS_DROPPED as ALWAYS_DROPPED_CAPABILITIES, MAPPING as CAPABILITY_MAPPING};
 
 /// How long [`Platform::remove`] waits for the kernel to empty a jail.
 const REMOVE_WAIT: Duration = Duration::from_millis(1000);

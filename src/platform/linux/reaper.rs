@@ -14,7 +14,8 @@
 //!    propagates out), mounts a fresh `/proc` (the new PID namespace hides
 //!    nothing until then) and, unless the jail inherits the host's IPC, a
 //!    private tmpfs on `/dev/shm` (POSIX shared memory lives in the mount
-//!    namespace, not the IPC one);
+//!    namespace, not the IPC one) and a fresh mqueue file system on
+//!    `/dev/mqueue` if the host has one mounted;
 //! 3. drops the capabilities the jail is not granted (see `caps`);
 //! 4. forks the command (PID 2) with the caller's stdio (or the console
 //!    log), then lets go of the caller's stdio itself;
@@ -34,7 +35,7 @@ use super::registry::{self, Entry, NameLock, Registry};
 use crate::options::{JailParams, JailSys};
 use std::ffi::CString;
 use std::io::Write;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::Path;
 
 /// Everything the reaper needs, prepared before the fork.
@@ -137,6 +138,13 @@ fn setup(params: &JailParams) -> Result<(), String> {
     if private_shm {
         targets.push("/dev/shm");
     }
+    // POSIX message queues belong to the IPC namespace, but a mounted
+    // mqueue file system shows (and lets one unlink) the queues of the
+    // namespace that mounted it: remount it for the jail's own.
+    let private_mqueue = params.sysvipc != JailSys::Inherit && is_mount_point("/dev/mqueue");
+    if private_mqueue {
+        targets.push("/dev/mqueue");
+    }
     match slave("/") {
         Ok(()) => {}
         // In a chroot whose root is not a mount point: make every mount
@@ -180,8 +188,31 @@ fn setup(params: &JailParams) -> Result<(), String> {
         )
         .map_err(|e| format!("mounting the jail's private /dev/shm: {e}"))?;
     }
+    if private_mqueue {
+        mount(
+            Some("mqueue"),
+            "/dev/mqueue",
+            Some("mqueue"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+            None::<&str>,
+        )
+        .map_err(|e| format!("mounting the jail's /dev/mqueue: {e}"))?;
+    }
     caps::drop_caps(&caps::dropped(params)).map_err(|e| format!("dropping capabilities: {e}"))?;
     Ok(())
+}
+
+/// Whether `path` is a directory with a file system mounted on it.
+fn is_mount_point(path: &str) -> bool {
+    let Ok(m) = std::fs::metadata(path) else {
+        return false;
+    };
+    let parent = Path::new(path).parent().unwrap_or(Path::new("/"));
+    m.is_dir()
+        && std::fs::metadata(parent).is_ok_and(|p| {
+            use std::os::unix::fs::MetadataExt;
+            p.dev() != m.dev()
+        })
 }
 
 /// Mount IDs and mount points of the caller's mount namespace, as far as
@@ -290,7 +321,27 @@ fn sigset(sigs: &[i32]) -> libc::sigset_t {
 }
 
 /// Close every descriptor from 3 up, except `keep`.
-fn close_all_but(keep: RawFd) {
+fn close_all_but(keep: &[RawFd]) {
+    let mut keep: Vec<RawFd> = keep.iter().copied().filter(|&fd| fd > 2).collect();
+    keep.sort_unstable();
+    let mut from: RawFd = 3;
+    let mut ok = true;
+    for &k in keep.iter().chain(std::iter::once(&RawFd::MAX)) {
+        if k > from {
+            let to = if k == RawFd::MAX {
+                u32::MAX
+            } else {
+                (k - 1) as u32
+            };
+            // SAFETY: close_range(2) on descriptors of this process only.
+            ok &= unsafe { libc::syscall(libc::SYS_close_range, from as u32, to, 0u32) } == 0;
+        }
+        from = k.saturating_add(1);
+    }
+    if ok {
+        return;
+    }
+    // Kernels before 5.9: close what /proc lists.
     let fds: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
         .map(|rd| {
             rd.flatten()
@@ -299,7 +350,7 @@ fn close_all_but(keep: RawFd) {
         })
         .unwrap_or_default();
     for fd in fds {
-        if fd > 2 && fd != keep {
+        if fd > 2 && !keep.contains(&fd) {
             close(fd);
         }
     }
@@ -354,9 +405,16 @@ pub(super) fn run(a: Args<'_>) -> ! {
         }
     };
     registry::release_shared(a.lock.raw_fd());
+    // The registry as a directory descriptor: the mounts made below may
+    // hide its path (SVCJ_RUNDIR under /dev/shm, say).
+    let dir = a.registry.open_dir();
+    let unregister = || match &dir {
+        Some(d) => registry::remove_at(d, a.name, pidns),
+        None => a.registry.remove_if(a.name, pidns),
+    };
 
     if let Err(msg) = setup(a.params) {
-        a.registry.remove_if(a.name, pidns);
+        unregister();
         fail(a.status_w, &msg);
     }
 
@@ -378,7 +436,7 @@ pub(super) fn run(a: Args<'_>) -> ! {
     let main = unsafe { libc::fork() };
     if main < 0 {
         let e = std::io::Error::last_os_error();
-        a.registry.remove_if(a.name, pidns);
+        unregister();
         fail(a.status_w, &format!("fork of the command: {e}"));
     }
     if main == 0 {
@@ -396,7 +454,7 @@ pub(super) fn run(a: Args<'_>) -> ! {
     // descriptor of the caller other than the status pipe.
     // SAFETY: setsid in a process that is not a group leader.
     unsafe { libc::setsid() };
-    close_all_but(a.status_w);
+    close_all_but(&[a.status_w, dir.as_ref().map_or(-1, |d| d.as_raw_fd())]);
 
     // The reaper must not hold the caller's terminal or pipes.
     if let Some(fd) = a.log {
@@ -431,7 +489,7 @@ pub(super) fn run(a: Args<'_>) -> ! {
                     // Children, zombies included, are listed in /proc too.
                     let last = !others_in_proc();
                     if last {
-                        a.registry.remove_if(a.name, pidns);
+                        unregister();
                     }
                     if let Some(fd) = status_w.take() {
                         let mut m = [0u8; 6];
@@ -454,7 +512,7 @@ pub(super) fn run(a: Args<'_>) -> ! {
             break;
         }
         if !main_alive && !children && !others_in_proc() {
-            a.registry.remove_if(a.name, pidns);
+            unregister();
             // SAFETY: leaving the reaper; the jail is empty.
             unsafe { libc::_exit(0) }
         }

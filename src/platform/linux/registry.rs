@@ -275,6 +275,15 @@ impl Registry {
         }
     }
 
+    /// The directory, opened (close-on-exec).
+    pub fn open_dir(&self) -> Option<File> {
+        OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_CLOEXEC | libc::O_DIRECTORY)
+            .open(&self.dir)
+            .ok()
+    }
+
     /// Take the creation lock (blocks while another creation holds it).
     pub fn lock(&self) -> Result<NameLock> {
         let err = |source| Error::CantCreate {
@@ -324,6 +333,35 @@ pub fn vantage(e: &Entry) -> Vantage {
         // Entries without the key were written on the host.
         None => Vantage::Host,
         Some(_) => Vantage::Elsewhere,
+    }
+}
+
+/// [`Registry::remove_if`] through a directory descriptor.
+pub fn remove_at(dir: &File, name: &str, pidns: u64) {
+    let Ok(file) = std::ffi::CString::new(format!("{name}.jail")) else {
+        return;
+    };
+    // SAFETY: openat relative to a directory descriptor we own, with a
+    // NUL-terminated name; the returned descriptor is owned by `File`.
+    let fd = unsafe {
+        libc::openat(
+            dir.as_raw_fd(),
+            file.as_ptr(),
+            libc::O_RDONLY | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return;
+    }
+    // SAFETY: `fd` was just returned by openat and is not used elsewhere.
+    let mut f = unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    let mut text = String::new();
+    if io::Read::read_to_string(&mut f, &mut text).is_err() {
+        return;
+    }
+    if Entry::parse(&text).is_some_and(|e| e.pidns == pidns) {
+        // SAFETY: unlinkat relative to our directory descriptor.
+        unsafe { libc::unlinkat(dir.as_raw_fd(), file.as_ptr(), 0) };
     }
 }
 

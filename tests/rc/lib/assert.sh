@@ -483,6 +483,25 @@ rc_hook_rcconf()
 }
 
 #
+# rc_subr_make_old
+#	Turn /etc/rc.subr into an "older rc.subr" (13.x-14.1 style): the
+#	line sourcing /etc/local.rc.subr is replaced by ":", so only the
+#	rc.conf hook (rc_hook_rcconf) can load the shims.  Works on the
+#	fixture and on FreeBSD's rc.subr; fails the scenario if no such
+#	line was found.
+#
+rc_subr_make_old()
+{
+	sed 's@^\([[:space:]]*\)\(\.\|vdot\|dot\|sdot\)[[:space:]][[:space:]]*/etc/local\.rc\.subr[[:space:]]*$@\1:@' \
+	    /etc/rc.subr > /etc/rc.subr.old-style || fail "cannot rewrite /etc/rc.subr"
+	if cmp -s /etc/rc.subr /etc/rc.subr.old-style; then
+		rm -f /etc/rc.subr.old-style
+		fail "rc_subr_make_old: /etc/rc.subr has no line sourcing /etc/local.rc.subr"
+	fi
+	mv -f /etc/rc.subr.old-style /etc/rc.subr
+}
+
+#
 # have_svcj_exec
 #	True if svcj-exec is installed and can create a service jail here.
 #

@@ -116,7 +116,8 @@ case "$_en_st" in
 *)		echo "$_en_st" > "$_en_t/status" ;;
 esac
 
-# Kill every jail of the root's registry, then everything else.
+# Kill every jail of the root's registry, then everything else, then
+# unmount.
 for _en_f in "$_en_root"/run/svcj/*.jail; do
 	[ -f "$_en_f" ] || continue
 	_en_reaper=$(sed -n 's/^reaper=//p' "$_en_f" 2>/dev/null)
@@ -126,4 +127,7 @@ for _en_f in "$_en_root"/run/svcj/*.jail; do
 	esac
 done
 kill -s KILL -- -1 2>/dev/null
+# The namespace's end releases every mount; unmount now anyway (lazily:
+# killed processes may still hold them for a moment).
+cd / && umount -R -l "$_en_root" 2>/dev/null
 exit 0

@@ -128,8 +128,11 @@ _fk_jail_files()
 
 #
 # _fk_inside_jail
-#	True if the caller runs inside a registered service jail (its PID
-#	namespace is the one of a registry entry).  Sets _fk_j_* to it.
+#	True if the caller runs inside a registered service jail: its PID
+#	namespace is the one of a registry entry, and the namespace's PID 1
+#	(the jail's reaper, as seen from inside) has the entry's start time
+#	(so that a stale entry whose namespace number was reused does not
+#	count).  Sets _fk_j_* to it.
 #
 _fk_inside_jail()
 {
@@ -138,7 +141,12 @@ _fk_inside_jail()
 	_self=$(_fk_selfns) || return 1
 	for _f in $(_fk_jail_files); do
 		_fk_jail_load "$_f" || continue
-		[ "$_fk_j_pidns" = "$_self" ] && return 0
+		[ "$_fk_j_pidns" = "$_self" ] || continue
+		if [ -n "$_fk_j_start" ] &&
+		    [ "$(_fk_starttime 1)" != "$_fk_j_start" ]; then
+			continue
+		fi
+		return 0
 	done
 	return 1
 }

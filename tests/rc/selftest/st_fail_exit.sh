@@ -1,0 +1,3 @@
+# Self-test of the harness: a wrong exit status fails the scenario.
+expect_exit 0 false
+fail "not reached"

@@ -1,0 +1,2 @@
+# Self-test of the harness: skip ends the scenario as skipped.
+skip "because"
