@@ -23,6 +23,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
+use std::time::{Duration, Instant};
 
 /// PATH used when the environment has none (FreeBSD's `_PATH_DEFPATH`).
 pub const DEFAULT_PATH: &str = "/usr/bin:/bin";
@@ -218,7 +219,22 @@ pub fn exec_error(program: &Path, e: io::Error) -> Error {
 /// It runs in the forked child of a possibly multi-threaded parent: it
 /// must only call async-signal-safe functions (system calls, [`report`])
 /// and must not allocate.
-pub fn run_with_hook<H>(p: Prepared, mut hook: H) -> Result<std::result::Result<i32, ChildFailure>>
+pub fn run_with_hook<H>(p: Prepared, hook: H) -> Result<std::result::Result<i32, ChildFailure>>
+where
+    H: FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static,
+{
+    Ok(run_with_hook_bounded(p, None, hook)?.map(|st| st.unwrap_or(128 + libc::SIGKILL)))
+}
+
+/// [`run_with_hook`] with an optional time limit: when the command is
+/// still running after `timeout`, it (the process started, not what it
+/// left behind) is killed with SIGKILL and `Ok(Ok(None))` is returned.
+/// `svcj-kill` bounds its stop command this way.
+pub fn run_with_hook_bounded<H>(
+    p: Prepared,
+    timeout: Option<Duration>,
+    mut hook: H,
+) -> Result<std::result::Result<Option<i32>, ChildFailure>>
 where
     H: FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static,
 {
@@ -247,10 +263,28 @@ where
     match spawned {
         Ok(mut child) => {
             drop(rd);
-            let st = child
-                .wait()
-                .map_err(|e| Error::os(format!("waiting for {}", p.program.display()), e))?;
-            Ok(Ok(status_code(st)))
+            let waiting = |e| Error::os(format!("waiting for {}", p.program.display()), e);
+            let Some(timeout) = timeout else {
+                let st = child.wait().map_err(waiting)?;
+                return Ok(Ok(Some(status_code(st))));
+            };
+            let deadline = Instant::now() + timeout;
+            let mut pause = Duration::from_millis(1);
+            loop {
+                if let Some(st) = child.try_wait().map_err(waiting)? {
+                    return Ok(Ok(Some(status_code(st))));
+                }
+                let now = Instant::now();
+                if now >= deadline {
+                    // Ignore the error: the child may have exited just now;
+                    // the wait below reaps it either way.
+                    let _ = child.kill();
+                    child.wait().map_err(waiting)?;
+                    return Ok(Ok(None));
+                }
+                std::thread::sleep(pause.min(deadline - now));
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
         }
         Err(e) => {
             let mut buf = Vec::new();
@@ -287,6 +321,18 @@ mod tests {
             argv: argv.iter().map(OsString::from).collect(),
             console_log: log,
         }
+    }
+
+    #[test]
+    fn bounded_run_kills_an_overrunning_command() {
+        let p = prepare(&spec(&["/bin/sleep", "30"], None)).unwrap();
+        let start = Instant::now();
+        let r = run_with_hook_bounded(p, Some(Duration::from_millis(200)), |_| Ok(())).unwrap();
+        assert_eq!(r, Ok(None));
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let p = prepare(&spec(&["/bin/sh", "-c", "exit 4"], None)).unwrap();
+        let r = run_with_hook_bounded(p, Some(Duration::from_secs(20)), |_| Ok(())).unwrap();
+        assert_eq!(r, Ok(Some(4)));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::platform::{JailInfo, NestedLimits, Platform, RunSpec};
 use std::ffi::CString;
 use std::io;
 use std::os::fd::RawFd;
+use std::time::Duration;
 
 /// The FreeBSD backend.
 #[derive(Debug, Default)]
@@ -198,6 +199,25 @@ fn run(
     exec::run_with_hook(p, hook)?.map_err(|f| jailparam::child_error(jail, &f))
 }
 
+/// A pre-exec hook that enters jail `jid` with jail_attach(2) and returns
+/// to the caller's working directory.
+fn attach_hook(
+    jid: i32,
+    cwd: Option<RawFd>,
+) -> impl FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static {
+    move |fd: RawFd| -> io::Result<()> {
+        // SAFETY: jail_attach(2) takes a plain integer.
+        let r = unsafe { libc::jail_attach(jid) };
+        if r != 0 {
+            let e = io::Error::last_os_error();
+            exec::report(fd, jailparam::STAGE_ATTACH, b"");
+            return Err(e);
+        }
+        exec::restore_cwd(cwd);
+        Ok(())
+    }
+}
+
 impl Platform for FreeBsd {
     fn name(&self) -> &'static str {
         "freebsd"
@@ -280,20 +300,23 @@ impl Platform for FreeBsd {
             return Err(Error::NotRoot(format!("cannot enter jail {}", jail.name)));
         }
         let prepared = exec::prepare(cmd)?;
-        let jid = jail.jid;
-        let cwd = prepared.cwd_fd();
-        let hook = move |fd: RawFd| -> io::Result<()> {
-            // SAFETY: jail_attach(2) takes a plain integer.
-            let r = unsafe { libc::jail_attach(jid) };
-            if r != 0 {
-                let e = io::Error::last_os_error();
-                exec::report(fd, jailparam::STAGE_ATTACH, b"");
-                return Err(e);
-            }
-            exec::restore_cwd(cwd);
-            Ok(())
-        };
+        let hook = attach_hook(jail.jid, prepared.cwd_fd());
         run(prepared, &jail.name, hook)
+    }
+
+    fn join_and_run_bounded(
+        &self,
+        jail: &JailInfo,
+        cmd: &RunSpec,
+        timeout: Duration,
+    ) -> Result<Option<i32>> {
+        if !self.privileged() {
+            return Err(Error::NotRoot(format!("cannot enter jail {}", jail.name)));
+        }
+        let prepared = exec::prepare(cmd)?;
+        let hook = attach_hook(jail.jid, prepared.cwd_fd());
+        exec::run_with_hook_bounded(prepared, Some(timeout), hook)?
+            .map_err(|f| jailparam::child_error(&jail.name, &f))
     }
 
     fn members(&self, jail: &JailInfo) -> Result<Vec<i32>> {
