@@ -37,10 +37,13 @@ rc_conf_set jin_svcj YES
 rc_conf_set jio_svcj YES
 rc_conf_set jio_svcj_options net_basic
 
-# A listener on the host's loopback for each service.
-busybox nc -l -p "$p1" > /tmp/got.jin 2>/dev/null &
+# A listener on the host's loopback for each service.  Its stdin is a
+# pipe that stays open (bounded by sleep): a background job's stdin is
+# /dev/null, and busybox nc may close the connection at that EOF before
+# it has read what the client sent.
+sleep 120 | busybox nc -l -p "$p1" > /tmp/got.jin 2>/dev/null &
 l1=$!
-busybox nc -l -p "$p2" > /tmp/got.jio 2>/dev/null &
+sleep 120 | busybox nc -l -p "$p2" > /tmp/got.jio 2>/dev/null &
 l2=$!
 # shellcheck disable=SC2009 # the fake ps; no pgrep
 wait_until sh -c "ps -ax -o command= | grep -q '^busybox nc -l -p $p2'" ||
