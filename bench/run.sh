@@ -164,7 +164,7 @@ _bn_machine()
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 	echo "- commit: $(git -C "$_bn_top" rev-parse --short HEAD 2>/dev/null)$(git -C "$_bn_top" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
 	echo "- kernel: $(uname -srm)"
-	echo "- load average when the report was written: $(cut -d ' ' -f 1-3 /proc/loadavg) (other work on the machine shows up as spread)"
+	echo "- load average before the run: $_bn_load0 (the teardown benchmarks themselves raise it: they start thousands of processes); other work on the machine shows up as spread"
 	echo "- registry (SVCJ_RUNDIR) on: $_bn_rundir_fs"
 	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), nproc $(nproc)"
 	echo "- memory (free -h):"
@@ -568,6 +568,7 @@ _bn_raw()
 	done
 }
 
+_bn_load0=$(cut -d ' ' -f 1-3 /proc/loadavg)
 _bn_prereqs || exit 69
 _bn_log "building release binaries"
 cargo build --release --locked -q || exit 70
@@ -595,6 +596,7 @@ _bn_raw
 	echo "|---|---|---|---|"
 	cat "$_bn_summary"
 	echo ""
+	[ -f bench/notes.md ] && cat bench/notes.md && echo ""
 	cat "$_bn_body"
 } > "$_bn_out"
 _bn_log "wrote $_bn_out"

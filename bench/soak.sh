@@ -232,8 +232,13 @@ _sk_check_cycles()
 	done
 	_left=$(_sk_leftovers)
 	[ -z "$_err" ] && [ -n "$_left" ] && _err="left over: $(echo "$_left" | tr '\n' ';')"
-	_m1=$(cat /proc/self/mountinfo)
-	[ -z "$_err" ] && [ "$_m0" != "$_m1" ] && _err="the host's mount table changed"
+	# A leaked mount is one that appeared (one that went away is someone
+	# else's unmount).
+	# (Mount and parent ids are left out: they change on every mount.)
+	_m1=$(echo "$_m0" | sed 's/^[^ ]* [^ ]* //' | sort > "$_sk_work/mnt0"
+	    sed 's/^[^ ]* [^ ]* //' /proc/self/mountinfo | sort |
+	    comm -13 "$_sk_work/mnt0" - | tr '\n' ';')
+	[ -z "$_err" ] && [ -n "$_m1" ] && _err="mounts appeared on the host: $_m1"
 	_ns1=$(_sb_pidns_list | wc -l)
 	echo "# cycles: $_i done; distinct pid namespaces on the host before $_ns0, after $_ns1; $(sort -u "$_sk_nslog" | wc -l) jail namespaces seen"
 	[ -z "$_err" ]

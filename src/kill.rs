@@ -120,21 +120,26 @@ fn run_stop(p: &dyn Platform, info: &JailInfo, cmd: &RunSpec, plan: &Plan) -> St
 }
 
 /// SIGTERM to every member (also to members that appear while we wait),
-/// wait up to `timeout`; returns (ended on SIGTERM, still present).
+/// wait up to `timeout`; returns (ended on SIGTERM, still present).  One
+/// scan of the members per round: with a thousand members a scan is the
+/// expensive part.
 fn terminate(p: &dyn Platform, info: &JailInfo, timeout: Duration) -> Result<(usize, usize)> {
     let deadline = Instant::now() + timeout;
     let mut signalled: BTreeSet<i32> = BTreeSet::new();
     let mut step = Duration::from_millis(1);
     loop {
         let now: BTreeSet<i32> = p.members(info)?.into_iter().collect();
-        for pid in now.difference(&signalled.clone()) {
-            p.signal(*pid, libc::SIGTERM)?;
-            signalled.insert(*pid);
+        let past = Instant::now() >= deadline;
+        let fresh: Vec<i32> = now.difference(&signalled).copied().collect();
+        if now.is_empty() || (past && fresh.is_empty()) {
+            return Ok((signalled.difference(&now).count(), now.len()));
         }
-        let present: BTreeSet<i32> = p.members(info)?.into_iter().collect();
-        if present.is_empty() || Instant::now() >= deadline {
-            let gone = signalled.difference(&present).count();
-            return Ok((gone, present.len()));
+        for pid in fresh {
+            p.signal(pid, libc::SIGTERM)?;
+            signalled.insert(pid);
+        }
+        if past {
+            return Ok((signalled.difference(&now).count(), now.len()));
         }
         pause(&mut step, deadline);
     }

@@ -256,6 +256,29 @@ fn daemon_keeps_the_jail_alive_and_can_be_joined() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let jid = env.jid("svcj-dmn").expect("registered");
     assert!(alive(jid));
+    // The registry directory is created private; the entry has every key
+    // of the contract (docs/HACKING.md).
+    let mode = fs::metadata(&env.rundir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+    let e = env.entry("svcj-dmn").unwrap();
+    for k in [
+        "name",
+        "jid",
+        "reaper",
+        "pidns",
+        "starttime",
+        "hostpidns",
+        "ip4",
+        "ip6",
+        "ip4.addr",
+        "ip6.addr",
+        "sysvipc",
+        "params",
+    ] {
+        assert!(e.contains_key(k), "entry lacks {k}: {e:?}");
+    }
+    assert_eq!(e["reaper"], jid.to_string());
+    assert_eq!(e["params"], "path=/ mount.nodevfs host=inherit");
     assert_eq!(env.entry("svcj-dmn").unwrap()["name"], "svcj-dmn");
     assert!(!processes_with(&marker).is_empty());
 
@@ -513,6 +536,14 @@ fn not_root_is_refused_and_leaves_nothing() {
     assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
     assert!(empty_or_absent(&env.rundir));
     assert!(processes_with(&marker).is_empty());
+    // Nor may it join a jail.
+    let o = run(Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin("svcj-exec"))
+        .args(["-j", "svcj-x", "--", "true", &marker])
+        .env("SVCJ_RUNDIR", &env.rundir));
+    assert_eq!(code(&o), 77, "{}", stderr(&o));
+    assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
     // A dry run needs no privilege.
     let o = run(Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])

@@ -98,6 +98,9 @@ fn run(cli: Cli) -> Result<i32, Error> {
     if let Some(j) = &cli.join {
         let jref = JailRef::parse(j, false)?;
         let p = platform::native();
+        if !p.privileged() {
+            return Err(Error::NotRoot(format!("joining {jref}")));
+        }
         let Some(info) = p.lookup(&jref)? else {
             return Err(Error::NoSuchJail(jref.to_string()));
         };
