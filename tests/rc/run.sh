@@ -279,7 +279,7 @@ for _rt_n in $_rt_list; do
 	cp -a "$_rt_local" "$_rt_t/local" || exit 73
 	: > "$_rt_t/out"
 	eval "timeout -s KILL \$((_rt_timeout + 30)) \
-	    unshare --mount --propagation private --pid --fork --kill-child \
+	    unshare --mount --propagation private --pid --net --fork --kill-child \
 	    /usr/bin/dash \"\$_rt_here/lib/enter.sh\" \"\$_rt_tmp\" \"\$_rt_t\" \
 	    \"\$_rt_here\" \"\$_rt_shell\" \"\$_rt_timeout\" \"\$_rt_sdir/\$_rt_n\" \
 	    \"\$_rt_out\" $_rt_env > \"\$_rt_t/out\" 2>&1 < /dev/null"

@@ -6,8 +6,8 @@
 #          [name=value ...]
 #
 # Runs on the host's file system view, as PID 1 of a fresh PID namespace
-# inside a private mount namespace (unshare --mount --propagation private
-# --pid --fork).  It mounts the scenario's root, runs the scenario chrooted
+# inside a private mount namespace and a network namespace of its own
+# (unshare --mount --propagation private --pid --net --fork).  It mounts the scenario's root, runs the scenario chrooted
 # with a time limit, then kills what is left: the reaper of every jail in
 # the root's registry (SIGKILL), then every other process of the
 # namespace.  When this script exits the kernel tears the namespaces down
@@ -48,6 +48,15 @@ _en_bind_ro()
 {
 	mount --bind "$1" "$2" && mount -o remount,bind,ro "$2"
 }
+
+# The scenario's own network: a loopback, up (what "the host's network"
+# is for a jail with net_basic; nothing reaches or collides with the real
+# host's).
+if command -v ip >/dev/null 2>&1; then
+	ip link set lo up
+else
+	busybox ip link set lo up
+fi || _en_die "cannot bring the loopback up"
 
 # The root is a mount point of its own, so that "/" in the chroot is one
 # (svcj-exec changes the propagation of "/", which needs a mount).
