@@ -65,8 +65,11 @@ pub use caps::{ALWAYS_DROPPED as ALWAYS_DROPPED_CAPABILITIES, MAPPING as CAPABIL
 const REMOVE_WAIT: Duration = Duration::from_millis(1000);
 
 /// How long [`Platform::remove`] lets the reaper of an empty jail exit by
-/// itself before killing it.
-const REAPER_GRACE: Duration = Duration::from_millis(200);
+/// itself before killing it.  A reaper with no members left exits at
+/// once, so this only costs time on a badly loaded machine — where a short
+/// grace would lose the command's exit status (svcj-exec would report 137
+/// instead of what the command returned).
+const REAPER_GRACE: Duration = Duration::from_millis(1000);
 
 /// The Linux backend.
 #[derive(Debug, Clone)]
@@ -300,9 +303,11 @@ impl Linux {
             }
         }
         if let Some(own) = &own_pid_ns {
-            // Back to our own PID namespace for any later child.
+            // Back to our own PID namespace for any later child.  Kernels
+            // may refuse this (EINVAL); no caller forks again after a
+            // join, so it is only worth a debug line.
             if let Err(e) = nix::sched::setns(own, CloneFlags::CLONE_NEWPID) {
-                log::warn!("returning to the caller's pid namespace: {e}");
+                log::debug!("returning to the caller's pid namespace: {e}");
             }
         }
         if pid < 0 {
@@ -435,8 +440,10 @@ impl Platform for Linux {
         let pid = unsafe { libc::fork() };
         let fork_err = std::io::Error::last_os_error();
         if pid != 0 {
+            // See join(): a refusal here only matters to a caller that
+            // forks again, and svcj-exec does not.
             if let Err(e) = nix::sched::setns(&own_pid_ns, CloneFlags::CLONE_NEWPID) {
-                log::warn!("returning to the caller's pid namespace: {e}");
+                log::debug!("returning to the caller's pid namespace: {e}");
             }
         }
         if pid < 0 {
