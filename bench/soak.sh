@@ -10,6 +10,11 @@
 #   sigkill     svcj-exec killed with SIGKILL at staggered times during a
 #               start (0..80 ms) leaves nothing that blocks the next start
 #               once the jail is stopped
+#   stages      the same, at exact stages: bench/delay.c (LD_PRELOAD)
+#               holds svcj-exec or its reaper in one call (flock, unshare,
+#               fork, rename, mount, execv) while svcj-exec is killed; once
+#               the call has gone on, a stop (svcj-kill) and the next start
+#               must work and nothing may be left (needs cc; else skipped)
 #   concurrent  50 services started at once, then stopped at once
 #   same-name   concurrent starts of one service: exactly one succeeds,
 #               the others fail with 69 and "already exists"
@@ -287,6 +292,66 @@ _sk_check_sigkill()
 	_sk_result "sigkill: svcj-exec killed at $_tries points of a start blocks nothing" $? "$_err"
 }
 
+# _sk_check_stages
+#	Kill svcj-exec while it (or its reaper) is held in each call listed
+#	in bench/delay.c; then stop the jail, start it again, and check that
+#	nothing is left.
+_sk_check_stages()
+{
+	local _c _err _so _i _st _left _done
+
+	_so=$_sk_work/delay.so
+	if ! cc -shared -fPIC -O2 -o "$_so" bench/delay.c -ldl 2>"$_sk_work/cc.err"; then
+		echo "# stages: skipped: cannot build bench/delay.c ($(head -n 1 "$_sk_work/cc.err"))"
+		return 0
+	fi
+	_err=""
+	_done=""
+	for _c in flock unshare fork rename mount execv; do
+		rm -f "$_sk_work/mark"
+		LD_PRELOAD=$_so SVCJ_SOAK_DELAY=$_c SVCJ_SOAK_DELAY_MS=300 \
+		    SVCJ_SOAK_MARK=$_sk_work/mark "$_sk_exec" -q soak_stage -- \
+		    /bin/sh -c 'sleep 1000' "$_sk_mark" </dev/null >/dev/null 2>&1 &
+		_sk_pid=$!
+		_i=0
+		while [ "$_i" -lt 100 ] && [ ! -s "$_sk_work/mark" ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		if [ ! -s "$_sk_work/mark" ]; then
+			_err="$_c: svcj-exec never reached it"
+			kill -KILL "$_sk_pid" 2>/dev/null
+			_sk_reap "$_sk_pid"
+			break
+		fi
+		kill -KILL "$_sk_pid" 2>/dev/null
+		_sk_reap "$_sk_pid"
+		# Let the held call go on (300 ms), then stop as rc would.
+		sleep 0.5
+		_sk_registered svcj-soak_stage
+		"$_sk_kill" -q -t 1 svcj-soak_stage
+		_st=$?
+		if [ "$_st" -ne 0 ]; then
+			_err="killed in $_c: svcj-kill exited $_st"
+			break
+		fi
+		_left=$(_sk_leftovers)
+		if [ -n "$_left" ]; then
+			_err="killed in $_c: left over after svcj-kill: $(echo "$_left" | tr '\n' ';')"
+			_sk_kill_ours
+			break
+		fi
+		if ! "$_sk_exec" -q soak_stage -- /bin/true 2>"$_sk_work/next.err"; then
+			_err="killed in $_c: the next start failed: $(cat "$_sk_work/next.err")"
+			"$_sk_kill" -q -t 1 svcj-soak_stage
+			break
+		fi
+		_done="$_done $_c"
+	done
+	[ -z "$_err" ]
+	_sk_result "stages: svcj-exec killed in$_done blocks nothing" $? "$_err"
+}
+
 # _sk_check_concurrent count
 #	Start count services at once, check they all run, stop them at
 #	once, check nothing is left.
@@ -421,6 +486,7 @@ else
 	_sk_result "probe: svcj-exec creates a jail" 0
 	_sk_check_cycles "$_sk_cycles"
 	_sk_check_sigkill "$_sk_rounds"
+	_sk_check_stages
 	_sk_check_concurrent 50
 	_sk_check_same_name 10
 	_sk_check_rc_cycles "$_sk_rccycles"
