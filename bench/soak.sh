@@ -326,8 +326,9 @@ _sk_check_stages()
 		fi
 		kill -KILL "$_sk_pid" 2>/dev/null
 		_sk_reap "$_sk_pid"
-		# Let the held call go on (300 ms), then stop as rc would.
-		sleep 0.5
+		# Stop at once, as rc would, while the held call (300 ms) is
+		# still pending: a start whose starter died before the command
+		# ran must not carry on behind svcj-kill's back.
 		_sk_registered svcj-soak_stage
 		"$_sk_kill" -q -t 1 svcj-soak_stage
 		_st=$?
@@ -335,6 +336,7 @@ _sk_check_stages()
 			_err="killed in $_c: svcj-kill exited $_st"
 			break
 		fi
+		sleep 0.5
 		_left=$(_sk_leftovers)
 		if [ -n "$_left" ]; then
 			_err="killed in $_c: left over after svcj-kill: $(echo "$_left" | tr '\n' ';')"

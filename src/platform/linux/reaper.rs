@@ -6,8 +6,9 @@
 //! it (that is how `svcj-kill` removes a jail, and why the kill-everything
 //! guarantee does not depend on any wrapper staying alive).  It:
 //!
-//! 1. writes the registry entry and releases the creation lock it shares
-//!    with `svcj-exec`;
+//! 1. arranges to be killed if `svcj-exec` dies before the command has
+//!    started, writes the registry entry and releases the creation lock it
+//!    shares with `svcj-exec`;
 //! 2. unshares the mount namespace, and the IPC and network namespaces
 //!    unless the jail inherits them (so `svcj-exec` itself never leaves
 //!    the host's), makes every mount a slave of the host's (nothing mounted inside
@@ -389,11 +390,48 @@ fn register(a: &Args<'_>) -> Result<u64, String> {
     Ok(id.pidns)
 }
 
+/// Die with `svcj-exec` until the command has been started: a start whose
+/// starter was killed (SIGKILL, so it could not clean up) must not carry
+/// on and leave a jail nobody asked for.  Once the command runs, the jail
+/// lives on its own (a daemon outlives the command that started it).
+fn die_with_parent(status_w: RawFd) {
+    // SAFETY: prctl with integer arguments.
+    unsafe {
+        libc::prctl(
+            libc::PR_SET_PDEATHSIG,
+            libc::SIGKILL as libc::c_ulong,
+            0,
+            0,
+            0,
+        )
+    };
+    // The starter may have died before the prctl: then the only reader of
+    // the status pipe is gone and its write end reports POLLERR.
+    let mut p = libc::pollfd {
+        fd: status_w,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no waiting.
+    let n = unsafe { libc::poll(&mut p, 1, 0) };
+    if n > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+        // SAFETY: leaving the reaper before it registered anything.
+        unsafe { libc::_exit(1) }
+    }
+}
+
+/// Stop dying with `svcj-exec` (see [`die_with_parent`]).
+fn outlive_parent() {
+    // SAFETY: prctl with integer arguments.
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, 0 as libc::c_ulong, 0, 0, 0) };
+}
+
 /// The reaper.  Never returns.
 pub(super) fn run(a: Args<'_>) -> ! {
     for fd in &a.close {
         close(*fd);
     }
+    die_with_parent(a.status_w);
     // Register first, so that the jail can be found (and killed) from
     // the moment it exists.  Still in the host's /proc: /proc/self is the
     // reaper's host PID.
@@ -448,6 +486,11 @@ pub(super) fn run(a: Args<'_>) -> ! {
         }
         exec(&a.path, &a.argv);
     }
+
+    // The command runs: from here on the jail no longer depends on the
+    // starter (a registry entry left by a reaper killed earlier is stale
+    // and removed by the next lookup).
+    outlive_parent();
 
     // Out of the caller's session, so that its terminal's signals reach
     // the command (same process group) but not the reaper; and hold no
