@@ -732,10 +732,17 @@ chroot "$R" /bin/sh /run/inside.sh
         stderr(&o)
     );
     // From the host, outside the chroot: the join lands in the jail's
-    // root, at its / since the caller's directory does not exist there.
-    let o = run(env
-        .exec()
-        .args(["-j", "svcj-d", "--", "sh", "-c", "test -d /svcjbin && pwd"]));
+    // root, at its / since the caller's directory does not exist there
+    // (/var is not in the root built above; the test's own directory may
+    // well be, through /tmp).
+    let o = run(env.exec().current_dir("/var").args([
+        "-j",
+        "svcj-d",
+        "--",
+        "sh",
+        "-c",
+        "test -d /svcjbin && pwd",
+    ]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout(&o), "/\n");
     let o = run(env.kill().arg("svcj-d"));
