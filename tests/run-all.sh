@@ -88,7 +88,7 @@ _rt_stage clippy-linux cargo clippy --all-targets --locked -- -D warnings
 _rt_stage clippy-freebsd cargo clippy --all-targets --locked \
     --target x86_64-unknown-freebsd -- -D warnings
 _rt_stage build cargo build --locked --all-targets
-_rt_stage cargo-test cargo test --locked
+_rt_stage cargo-test cargo test --locked --no-fail-fast
 _rt_stage shell-lint sh tests/rc/lint.sh
 _rt_stage rc-dash sh tests/rc/run.sh -s dash
 _rt_stage rc-ash sh tests/rc/run.sh -s ash
