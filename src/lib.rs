@@ -8,6 +8,7 @@
 //! call into here and map errors to exit codes.
 
 pub mod check;
+pub mod cli;
 pub mod error;
 pub mod kill;
 pub mod name;

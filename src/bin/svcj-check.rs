@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use svcj::check::{audit, lint, options, preflight, status};
-use svcj::sysexits::{EX_CONFIG, EX_DATAERR, EX_USAGE};
+use svcj::sysexits::{EX_CONFIG, EX_DATAERR};
 use svcj::Error;
 
 #[derive(Debug, Parser)]
@@ -156,19 +156,9 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli: Cli = match svcj::cli::parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { EX_USAGE } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code as u8);
-        }
+        Err(code) => return code,
     };
-    match run(cli.cmd) {
-        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(70)),
-        Err(e) => {
-            eprintln!("svcj-check: {e}");
-            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(70))
-        }
-    }
+    svcj::cli::finish("svcj-check", run(cli.cmd))
 }

@@ -136,32 +136,10 @@ fn run(cli: Cli) -> Result<i32, Error> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli: Cli = match svcj::cli::parse() {
         Ok(c) => c,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            let code = match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
-                _ => svcj::sysexits::EX_USAGE,
-            };
-            let _ = e.print();
-            return ExitCode::from(code as u8);
-        }
+        Err(code) => return code,
     };
-    let level = match cli.verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
-    env_logger::Builder::new()
-        .parse_filters(level)
-        .format_timestamp(None)
-        .init();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
-        Err(e) => {
-            eprintln!("svcj-exec: {e}");
-            ExitCode::from(e.exit_code() as u8)
-        }
-    }
+    svcj::cli::init_logging(cli.verbose);
+    svcj::cli::finish("svcj-exec", run(cli))
 }

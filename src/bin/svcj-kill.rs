@@ -11,7 +11,7 @@ use std::time::Duration;
 use svcj::kill::{self, Plan, StopOutcome};
 use svcj::name::JailRef;
 use svcj::platform::{self, RunSpec};
-use svcj::sysexits::{EX_DATAERR, EX_USAGE};
+use svcj::sysexits::EX_DATAERR;
 
 /// End every process of a service jail and remove the jail.
 #[derive(Parser, Debug)]
@@ -56,27 +56,11 @@ fn parse_timeout(s: &str) -> Option<Duration> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli: Cli = match svcj::cli::parse() {
         Ok(c) => c,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            let code = match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
-                _ => EX_USAGE,
-            };
-            let _ = e.print();
-            return ExitCode::from(code as u8);
-        }
+        Err(code) => return code,
     };
-    let level = match cli.verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
-    env_logger::Builder::new()
-        .parse_filters(level)
-        .format_timestamp(None)
-        .init();
+    svcj::cli::init_logging(cli.verbose);
 
     let timeout = match cli.timeout.as_deref().map(parse_timeout) {
         None => Duration::from_secs(10),
@@ -86,13 +70,10 @@ fn main() -> ExitCode {
                 "svcj-kill: invalid timeout {:?}: give seconds between 0 and 86400, e.g. 10 or 0.5",
                 cli.timeout.unwrap_or_default()
             );
-            return ExitCode::from(EX_DATAERR as u8);
+            return svcj::cli::exit(EX_DATAERR);
         }
     };
-    let fail = |e: svcj::Error| {
-        eprintln!("svcj-kill: {e}");
-        ExitCode::from(e.exit_code() as u8)
-    };
+    let fail = |e: svcj::Error| svcj::cli::fail("svcj-kill", &e);
     let jail = match JailRef::parse(&cli.jail, true) {
         Ok(j) => j,
         Err(e) => return fail(e),
