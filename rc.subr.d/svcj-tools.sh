@@ -3,16 +3,16 @@
 # Add one line to /etc/local.rc.subr (rc.subr sources that file when it
 # has finished loading):
 #
-#	. /usr/local/etc/rc.subr.d/svcj-tools.sh
+#	command . /usr/local/etc/rc.subr.d/svcj-tools.sh
 #
 # On an rc.subr that has no local.rc.subr, put the same line at the end of
 # /etc/rc.conf instead.  `svcj-check preflight` tells whether it is in
-# place.  Note: sh(1) aborts when "." cannot open its file, so with this
-# file missing (package removed, /usr/local not mounted when rc.subr is
-# first read at boot) the plain line stops rc.subr from loading;
-# "command . /usr/local/etc/rc.subr.d/svcj-tools.sh" only prints an
-# error there (a service that asked for a jail then gets none from an
-# rc.subr without native service jails).
+# place.  Why "command .": sh(1) aborts when a plain "." cannot open its
+# file, so with this file missing (package removed, /usr/local not
+# mounted when rc.subr is first read at boot) a plain line would stop
+# rc.subr from loading and every rc.d script would fail; with "command"
+# it only prints an error (a service that asked for a jail then gets none
+# from an rc.subr without native service jails).
 #
 # This file is sourced many times (rc.conf is read by every service and by
 # programs that are not rc(8) at all), so it is cheap and idempotent, and

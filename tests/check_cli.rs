@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use svcj::options::{parse, SvcjOption};
 
 const BIN: &str = env!("CARGO_BIN_EXE_svcj-check");
-const LINE: &str = ". /usr/local/etc/rc.subr.d/svcj-tools.sh";
+const LINE: &str = "command . /usr/local/etc/rc.subr.d/svcj-tools.sh";
 const NEW_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture\ncheckyesno() { :; }\n\
     # local additions\nif [ -r /etc/local.rc.subr ]; then\n\t. /etc/local.rc.subr\nfi\n";
 const OLD_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture of an older release\ncheckyesno() { :; }\n";

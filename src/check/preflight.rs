@@ -231,7 +231,9 @@ fn hook_spellings(cfg: &Config) -> Vec<String> {
 /// The hook items: installed, and sourced from the right place.
 pub fn hook_items(cfg: &Config, freebsd: bool) -> Vec<Item> {
     let hook = cfg.hook_path();
-    let line = format!(". {}", hook.display());
+    // `command .`: a missing file (package removed, /usr/local not yet
+    // mounted) is then an error message, not the end of rc.subr.
+    let line = format!("command . {}", hook.display());
     let mut items = Vec::new();
     let read = |p: &str| std::fs::read_to_string(cfg.under_root(Path::new(p))).ok();
     let rc_subr = read("/etc/rc.subr");
@@ -312,7 +314,8 @@ pub fn hook_items(cfg: &Config, freebsd: bool) -> Vec<Item> {
                 Kind::Hook,
                 State::Fail,
                 "/etc/local.rc.subr does not source the hook: services with \
-                 <name>_svcj=YES will not start",
+                 <name>_svcj=YES get only this rc.subr's native service-jail \
+                 support, if it has any",
             )
             .fix(format!(
                 "add this line to /etc/local.rc.subr (create the file if needed):\n    {line}"
@@ -333,7 +336,7 @@ pub fn hook_items(cfg: &Config, freebsd: bool) -> Vec<Item> {
             "/etc/local.rc.subr has the line, but this rc.subr never reads that file"
         } else {
             "this rc.subr does not read /etc/local.rc.subr and /etc/rc.conf does not \
-             source the hook: services with <name>_svcj=YES will not start"
+             source the hook: services with <name>_svcj=YES start without a jail"
         };
         Item::new("hook sourced", Kind::Hook, State::Fail, why).fix(format!(
             "add this line at the end of /etc/rc.conf:\n    {line}"
@@ -630,7 +633,7 @@ mod tests {
     const NEW_RC_SUBR: &str = "# rc.subr\nfoo() { :; }\n\
         if [ -r /etc/local.rc.subr ]; then\n\t. /etc/local.rc.subr\nfi\n";
     const OLD_RC_SUBR: &str = "# rc.subr\n# no local.rc.subr here\nfoo() { :; }\n";
-    const LINE: &str = ". /usr/local/etc/rc.subr.d/svcj-tools.sh";
+    const LINE: &str = "command . /usr/local/etc/rc.subr.d/svcj-tools.sh";
 
     fn states(items: &[Item]) -> Vec<State> {
         items.iter().map(|i| i.state).collect()

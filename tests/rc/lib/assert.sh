@@ -469,7 +469,7 @@ sysctl_set()
 #
 rc_hook_local_subr()
 {
-	echo ". /usr/local/etc/rc.subr.d/svcj-tools.sh" >> /etc/local.rc.subr
+	echo "command . /usr/local/etc/rc.subr.d/svcj-tools.sh" >> /etc/local.rc.subr
 }
 
 #
@@ -479,7 +479,7 @@ rc_hook_local_subr()
 #
 rc_hook_rcconf()
 {
-	echo ". /usr/local/etc/rc.subr.d/svcj-tools.sh" >> /etc/rc.conf
+	echo "command . /usr/local/etc/rc.subr.d/svcj-tools.sh" >> /etc/rc.conf
 }
 
 #
