@@ -176,8 +176,8 @@ _svcjpt_check_port_files()
 	    echo "heredoc not closed by EOM" >> "${_svcjpt_tmp}/msg"
 	[ "$(head -n 1 "${msg}")" = "[" ] && [ "$(tail -n 1 "${msg}")" = "]" ] ||
 	    echo "not a UCL array [ ... ]" >> "${_svcjpt_tmp}/msg"
-	grep -q '^  \. %%PREFIX%%/etc/rc\.subr\.d/svcj-tools\.sh$' "${msg}" ||
-	    echo "no hook line '. %%PREFIX%%/etc/rc.subr.d/svcj-tools.sh'" \
+	grep -q '^  command \. %%PREFIX%%/etc/rc\.subr\.d/svcj-tools\.sh$' "${msg}" ||
+	    echo "no hook line 'command . %%PREFIX%%/etc/rc.subr.d/svcj-tools.sh'" \
 	    >> "${_svcjpt_tmp}/msg"
 	grep -q '/etc/local\.rc\.subr' "${msg}" ||
 	    echo "does not name /etc/local.rc.subr" >> "${_svcjpt_tmp}/msg"
@@ -538,7 +538,7 @@ _svcjpt_check_man_content()
 	for want in "THE HOOK" "NESTED JAILS" EXAMPLES; do
 		grep -qx "\.Sh ${want}" "$p" || echo "no section ${want}" >> "${out}"
 	done
-	grep -q '^\\&\. /usr/local/etc/rc\.subr\.d/svcj-tools\.sh$' "$p" ||
+	grep -q '^command \. /usr/local/etc/rc\.subr\.d/svcj-tools\.sh$' "$p" ||
 	    echo "the hook line is not shown" >> "${out}"
 	if [ -s "${out}" ]; then
 		_svcjpt_notok "$p: option table, hook, nested jails, examples" \
