@@ -223,10 +223,6 @@ impl Platform for FreeBsd {
         "freebsd"
     }
 
-    fn privileged(&self) -> bool {
-        nix::unistd::geteuid().is_root()
-    }
-
     fn nested_limits(&self) -> Result<NestedLimits> {
         if let Some(n) = NestedLimits::from_env_override()? {
             return Ok(n);

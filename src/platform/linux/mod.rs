@@ -376,10 +376,6 @@ impl Platform for Linux {
         "linux"
     }
 
-    fn privileged(&self) -> bool {
-        nix::unistd::geteuid().is_root()
-    }
-
     fn nested_limits(&self) -> Result<NestedLimits> {
         // Linux has no nested jails: only the test override can say
         // "jailed".
