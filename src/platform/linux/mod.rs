@@ -621,14 +621,7 @@ fn from_elsewhere(name: &str) -> Error {
 }
 
 /// Signals `svcj-exec` passes on to the jail while it waits.
-const PASSED_ON: [i32; 6] = [
-    libc::SIGTERM,
-    libc::SIGHUP,
-    libc::SIGINT,
-    libc::SIGQUIT,
-    libc::SIGUSR1,
-    libc::SIGUSR2,
-];
+const PASSED_ON: [i32; 6] = reaper::FORWARDED;
 
 /// Bit `n` set: signal `n` arrived from a process (not the terminal).
 static SIGNALLED: AtomicU64 = AtomicU64::new(0);

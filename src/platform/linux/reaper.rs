@@ -60,8 +60,10 @@ pub(super) struct Args<'a> {
     pub name: &'a str,
 }
 
-/// Signals forwarded to the command.
-const FORWARDED: [i32; 6] = [
+/// Signals forwarded to the command: by the reaper, and by `svcj-exec`
+/// to the jail while it waits (the same list, so a signal sent to either
+/// reaches the service).
+pub(super) const FORWARDED: [i32; 6] = [
     libc::SIGTERM,
     libc::SIGHUP,
     libc::SIGINT,
@@ -456,15 +458,9 @@ pub(super) fn run(a: Args<'_>) -> ! {
         fail(a.status_w, &msg);
     }
 
-    let set = sigset(&[
-        libc::SIGCHLD,
-        libc::SIGTERM,
-        libc::SIGHUP,
-        libc::SIGINT,
-        libc::SIGQUIT,
-        libc::SIGUSR1,
-        libc::SIGUSR2,
-    ]);
+    let mut taken = vec![libc::SIGCHLD];
+    taken.extend(FORWARDED);
+    let set = sigset(&taken);
     // SAFETY: valid sigset pointers; `old` receives the previous mask.
     let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
     // SAFETY: as above.
