@@ -256,7 +256,7 @@ _sk_check_cycles()
 #	and nothing may be left.
 _sk_check_sigkill()
 {
-	local _r _d _err _st _left _tries
+	local _r _d _err _st _tries
 
 	_err=""
 	_tries=0
@@ -275,21 +275,34 @@ _sk_check_sigkill()
 				_err="killed after ${_d}s: svcj-kill exited $_st"
 				break
 			fi
-			_left=$(_sk_leftovers)
-			if [ -n "$_left" ]; then
-				_err="killed after ${_d}s: left over after svcj-kill: $(echo "$_left" | tr '\n' ';')"
-				_sk_kill_ours
-				break
-			fi
-			if ! "$_sk_exec" -q soak_kill9 -- /bin/true 2>"$_sk_work/next.err"; then
-				_err="killed after ${_d}s: the next start failed: $(cat "$_sk_work/next.err")"
-				break
-			fi
+			_sk_after_kill "killed after ${_d}s" soak_kill9 || break
 		done
 		_r=$((_r + 1))
 	done
 	[ -z "$_err" ]
 	_sk_result "sigkill: svcj-exec killed at $_tries points of a start blocks nothing" $? "$_err"
+}
+
+# _sk_after_kill label name
+#	After svcj-exec was killed during a start of svcj-name and svcj-kill
+#	ran: check that nothing is left and that svcj-name starts again.  On
+#	failure set _err (prefixed with label), clean up, and return 1.
+_sk_after_kill()
+{
+	local _left
+
+	_left=$(_sk_leftovers)
+	if [ -n "$_left" ]; then
+		_err="$1: left over after svcj-kill: $(echo "$_left" | tr '\n' ';')"
+		_sk_kill_ours
+		return 1
+	fi
+	if ! "$_sk_exec" -q "$2" -- /bin/true 2>"$_sk_work/next.err"; then
+		_err="$1: the next start failed: $(cat "$_sk_work/next.err")"
+		"$_sk_kill" -q -t 1 "svcj-$2"
+		return 1
+	fi
+	return 0
 }
 
 # _sk_check_stages
@@ -298,7 +311,7 @@ _sk_check_sigkill()
 #	nothing is left.
 _sk_check_stages()
 {
-	local _c _err _so _i _st _left _done
+	local _c _err _so _i _st _done
 
 	_so=$_sk_work/delay.so
 	if ! cc -shared -fPIC -O2 -o "$_so" bench/delay.c -ldl 2>"$_sk_work/cc.err"; then
@@ -337,17 +350,7 @@ _sk_check_stages()
 			break
 		fi
 		sleep 0.5
-		_left=$(_sk_leftovers)
-		if [ -n "$_left" ]; then
-			_err="killed in $_c: left over after svcj-kill: $(echo "$_left" | tr '\n' ';')"
-			_sk_kill_ours
-			break
-		fi
-		if ! "$_sk_exec" -q soak_stage -- /bin/true 2>"$_sk_work/next.err"; then
-			_err="killed in $_c: the next start failed: $(cat "$_sk_work/next.err")"
-			"$_sk_kill" -q -t 1 svcj-soak_stage
-			break
-		fi
+		_sk_after_kill "killed in $_c" soak_stage || break
 		_done="$_done $_c"
 	done
 	[ -z "$_err" ]
