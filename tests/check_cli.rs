@@ -569,3 +569,17 @@ fn status_not_root_says_the_registry_is_unreadable() {
     assert!(err.contains("must be run as root"), "{err}");
     assert!(o.stdout.is_empty());
 }
+
+/// The shared runner hands stdin, env and arguments to the child, captures
+/// both streams and returns a failing status instead of panicking.
+#[test]
+fn util_run_captures_output_and_any_status() {
+    let o = util::Run::new("/bin/sh")
+        .args(["-c", "cat; printf '%s' \"$SVCJ_T\" >&2; exit 3", "sh"])
+        .env("SVCJ_T", "from-env")
+        .stdin("from-stdin")
+        .output();
+    assert_eq!(util::code(&o), 3);
+    assert_eq!(util::stdout(&o), "from-stdin");
+    assert_eq!(util::stderr(&o), "from-env");
+}
