@@ -570,16 +570,69 @@ fn status_not_root_says_the_registry_is_unreadable() {
     assert!(o.stdout.is_empty());
 }
 
-/// The shared runner hands stdin, env and arguments to the child, captures
-/// both streams and returns a failing status instead of panicking.
+/// The shared runner hands stdin, env and arguments to the child (the last
+/// setting of a variable wins), captures both streams and returns a
+/// failing status instead of panicking.
 #[test]
 fn util_run_captures_output_and_any_status() {
     let o = util::Run::new("/bin/sh")
-        .args(["-c", "cat; printf '%s' \"$SVCJ_T\" >&2; exit 3", "sh"])
+        .args([
+            "-c",
+            "cat; printf '%s' \"$SVCJ_T${SVCJ_U-}\" >&2; exit 3",
+            "sh",
+        ])
+        .env_remove("SVCJ_T")
         .env("SVCJ_T", "from-env")
+        .env("SVCJ_U", "set")
+        .env_remove("SVCJ_U")
         .stdin("from-stdin")
         .output();
     assert_eq!(util::code(&o), 3);
     assert_eq!(util::stdout(&o), "from-stdin");
     assert_eq!(util::stderr(&o), "from-env");
+}
+
+/// `-v` (before or after the subcommand) sends debug records to stderr and
+/// nothing extra to stdout; without it, and without RUST_LOG, stderr stays
+/// empty; RUST_LOG alone also turns them on.
+#[test]
+fn verbose_logs_debug_lines_on_stderr_only() {
+    let s = tree("verbose");
+    with_hook(&s);
+    let root = s.0.to_str().unwrap();
+    let go = |args: &[&str]| {
+        util::tool("svcj-check")
+            .args(args)
+            .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
+            .output()
+    };
+    let quiet = go(&["preflight", "--root", root]);
+    assert!(quiet.stderr.is_empty(), "{}", util::stderr(&quiet));
+    for args in [
+        &["-v", "preflight", "--root", root][..],
+        &["preflight", "-v", "--root", root][..],
+    ] {
+        let loud = go(args);
+        assert_eq!(util::code(&loud), util::code(&quiet));
+        assert_eq!(util::stdout(&loud), util::stdout(&quiet));
+        let err = util::stderr(&loud);
+        assert!(
+            err.lines().all(|l| l.starts_with("[DEBUG ")),
+            "not only debug lines: {err}"
+        );
+        assert!(
+            err.contains("nested-jail state read from SVCJ_SYSCTL_FILE"),
+            "{err}"
+        );
+    }
+    let env = util::tool("svcj-check")
+        .args(["preflight", "--root", root])
+        .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
+        .env("RUST_LOG", "debug")
+        .output();
+    assert!(
+        util::stderr(&env).contains("[DEBUG "),
+        "{}",
+        util::stderr(&env)
+    );
 }

@@ -417,10 +417,22 @@ pub fn nested_item(limits: crate::Result<NestedLimits>) -> Item {
 
 /// Nested limits: the `SVCJ_SYSCTL_FILE` override first, then the backend.
 pub fn read_limits(p: &dyn Platform) -> crate::Result<NestedLimits> {
-    match NestedLimits::from_env_override()? {
-        Some(n) => Ok(n),
-        None => p.nested_limits(),
+    let r = match NestedLimits::from_env_override() {
+        Ok(Some(n)) => {
+            log::debug!("nested-jail state read from SVCJ_SYSCTL_FILE");
+            Ok(n)
+        }
+        Ok(None) => {
+            log::debug!("{} backend: reading the nested-jail state", p.name());
+            p.nested_limits()
+        }
+        Err(e) => Err(e),
+    };
+    match &r {
+        Ok(n) => log::debug!("nested-jail state: {n:?}"),
+        Err(e) => log::debug!("reading the nested-jail state failed: {e}"),
     }
+    r
 }
 
 /// The kernel-support item for the running OS.
@@ -585,6 +597,11 @@ pub fn platform_item(_cfg: &Config, _root: bool) -> Item {
 pub fn preflight(p: &dyn Platform, cfg: &Config) -> Report {
     let root = root_item(p);
     let is_root = root.state == State::Ok;
+    log::debug!(
+        "{} backend, privileged: {is_root}; files below {}",
+        p.name(),
+        cfg.root.display()
+    );
     let mut items = vec![
         root,
         platform_item(cfg, is_root),

@@ -365,7 +365,9 @@ impl Run {
             .stdout_capture()
             .stderr_capture()
             .unchecked();
-        for (k, v) in &self.env {
+        // duct applies the innermost (first added) setting last, so add
+        // them newest first: the last call of env/env_remove wins.
+        for (k, v) in self.env.iter().rev() {
             e = match v {
                 Some(v) => e.env(k, v),
                 None => e.env_remove(k),
