@@ -636,3 +636,53 @@ fn verbose_logs_debug_lines_on_stderr_only() {
         util::stderr(&env)
     );
 }
+
+/// The preflight probe child really unshares the namespaces: as root it
+/// reports unshare(2) permitted, and as root without CAP_SYS_ADMIN (not in
+/// the bounding set) it reports the kernel's refusal and fails with 69.
+#[cfg(target_os = "linux")]
+#[test]
+fn preflight_probe_unshares_in_a_child() {
+    need_root!("preflight_probe_unshares_in_a_child");
+    if !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipped: needs setpriv(1) from util-linux");
+        return;
+    }
+    let s = tree("probe");
+    with_hook(&s);
+    let root = s.0.to_str().unwrap();
+    let ok = util::tool("svcj-check")
+        .args(["-v", "preflight", "--root", root])
+        .output();
+    let out = util::stdout(&ok);
+    assert!(
+        out.contains("OK    kernel: Linux with pid, net, ipc and mount namespaces; unshare(2)"),
+        "{out}"
+    );
+    assert!(
+        util::stderr(&ok).contains("probe: the child exited with exit status: 0"),
+        "{}",
+        util::stderr(&ok)
+    );
+    let denied = util::Run::new("setpriv")
+        .args(["--bounding-set=-sys_admin", "--"])
+        .arg(util::bin("svcj-check"))
+        .args(["-v", "preflight", "--root", root])
+        .env_remove("SVCJ_SYSCTL_FILE")
+        .env_remove("RUST_LOG")
+        .output();
+    let out = util::stdout(&denied);
+    assert_eq!(util::code(&denied), 69, "{out}{}", util::stderr(&denied));
+    assert!(
+        out.contains(
+            "FAIL  kernel: Linux with pid, net, ipc and mount namespaces, but unshare(2) of"
+        ),
+        "{out}"
+    );
+    assert!(
+        util::stderr(&denied)
+            .contains("probe: unshare(2) in the child failed: Operation not permitted"),
+        "{}",
+        util::stderr(&denied)
+    );
+}
