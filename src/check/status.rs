@@ -65,7 +65,16 @@ fn describe(p: &dyn Platform, info: &JailInfo) -> JailStatus {
             .unwrap_or(&info.name)
             .to_string(),
         jid: info.jid,
-        processes: p.members(info).ok().map(|m| m.len()),
+        processes: match p.members(info) {
+            Ok(m) => {
+                log::debug!("{} (jid {}): {} processes", info.name, info.jid, m.len());
+                Some(m.len())
+            }
+            Err(e) => {
+                log::debug!("{}: cannot list its processes: {e}", info.name);
+                None
+            }
+        },
         network: params.has_network(),
         ip4: params.ip4,
         ip6: params.ip6,
@@ -76,6 +85,7 @@ fn describe(p: &dyn Platform, info: &JailInfo) -> JailStatus {
 }
 
 fn unreadable(p: &dyn Platform, e: Error) -> Error {
+    log::debug!("{} backend: listing jails failed: {e}", p.name());
     if p.privileged() {
         e
     } else {
@@ -95,10 +105,13 @@ pub fn check_registry_readable(dir: &std::path::Path, root: bool) -> Result<()> 
     }
     match std::fs::read_dir(dir) {
         Ok(_) => Ok(()),
-        Err(e) => Err(Error::NotRoot(format!(
-            "cannot read the service jail registry {} ({e})",
-            dir.display()
-        ))),
+        Err(e) => {
+            log::debug!("registry {}: read_dir failed: {e}", dir.display());
+            Err(Error::NotRoot(format!(
+                "cannot read the service jail registry {} ({e})",
+                dir.display()
+            )))
+        }
     }
 }
 
@@ -108,6 +121,7 @@ pub fn status(p: &dyn Platform, name: Option<&str>) -> Result<StatusReport> {
     let infos = match name {
         Some(n) => {
             let jn = jail_name_of(n)?;
+            log::debug!("{} backend: looking up {jn}", p.name());
             match p.lookup(&JailRef::Name(jn.clone())) {
                 Ok(Some(i)) => vec![i],
                 Ok(None) => {
@@ -119,8 +133,20 @@ pub fn status(p: &dyn Platform, name: Option<&str>) -> Result<StatusReport> {
                 Err(e) => return Err(unreadable(p, e)),
             }
         }
-        None => p.list().map_err(|e| unreadable(p, e))?,
+        None => {
+            log::debug!("{} backend: listing jails", p.name());
+            p.list().map_err(|e| unreadable(p, e))?
+        }
     };
+    log::debug!(
+        "found {} jails: {}",
+        infos.len(),
+        infos
+            .iter()
+            .map(|i| format!("{}={}", i.jid, i.name))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let mut jails: Vec<JailStatus> = infos
         .iter()
         .filter(|i| i.name.starts_with(JAIL_PREFIX))

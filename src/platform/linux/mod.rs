@@ -565,7 +565,7 @@ impl Platform for Linux {
         }
         let reaper_gone = || {
             registry::proc_id(Path::new("/proc"), entry.reaper)
-                .map_or(true, |id| id.starttime != entry.starttime)
+                .is_none_or(|id| id.starttime != entry.starttime)
         };
         // An empty jail's reaper is about to report the command's status
         // and exit by itself: give it that moment rather than killing it.
