@@ -511,7 +511,8 @@ pub fn eperm_causes(p: &JailParams, parent: &ParentView) -> Vec<String> {
 }
 
 /// [`set_error`] for a jail created inside another jail: an EPERM
-/// without a kernel message gets the likely `causes`.
+/// without a kernel message is [`Error::Refused`] (exit 77) naming the
+/// likely `causes`.
 pub fn set_error_nested(jail: &str, errno: i32, errmsg: &str, causes: &[String]) -> Error {
     if errno != libc::EPERM || !errmsg.is_empty() {
         return set_error(jail, errno, errmsg);
@@ -523,16 +524,10 @@ pub fn set_error_nested(jail: &str, errno: i32, errmsg: &str, causes: &[String])
     } else {
         format!("likely cause: {}", causes.join("; "))
     };
-    Error::os(
-        format!("jail_set {jail}"),
-        io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            format!(
-                "the enclosing jail refused the new jail ({}); {why}",
-                io::Error::from_raw_os_error(errno)
-            ),
-        ),
-    )
+    Error::Refused(format!(
+        "jail_set {jail}: the enclosing jail refused the new jail ({}); {why}",
+        io::Error::from_raw_os_error(errno)
+    ))
 }
 
 #[cfg(test)]
@@ -834,6 +829,7 @@ mod tests {
         let t = e.to_string();
         assert!(t.contains("enclosing jail refused"), "{t}");
         assert!(t.contains("likely cause: enforce_statfs=1"), "{t}");
+        assert_eq!(e.exit_code(), 77);
         // A kernel message wins; other errors are unchanged.
         let e = set_error_nested("svcj-a", libc::EPERM, "prison limit exceeded", &c);
         assert_eq!(e.exit_code(), 69);
