@@ -459,7 +459,7 @@ impl<K: Kernel> Backend<K> {
 #[cfg(test)]
 mod tests {
     //! The backend against the model of `kern_jail.c`.
-    use super::super::model::{Me, Model};
+    use super::super::model::Model;
     use super::*;
     use crate::name::ServiceName;
     use crate::options::{parse, JailSys};
