@@ -33,8 +33,16 @@ pub struct JailStatus {
     pub addresses: Vec<String>,
     /// SysV IPC mode.
     pub ipc: JailSys,
-    /// Granted `allow.*` parameters.
+    /// Every `allow.*` the jail holds that an option can grant.
     pub allow: Vec<String>,
+    /// The `allow.*` an option granted: [`JailStatus::allow`] without the
+    /// kernel's defaults.
+    pub granted: Vec<String>,
+    /// The `allow.*` the jail holds because the kernel gives them to every
+    /// new jail (FreeBSD: `allow.reserved_ports`,
+    /// `allow.unprivileged_proc_debug`, `allow.suser`, as far as the
+    /// parent has them), not because of an option.
+    pub default_allow: Vec<String>,
 }
 
 /// All service jails, or the one asked for.
@@ -55,6 +63,13 @@ pub fn jail_name_of(arg: &str) -> Result<JailName> {
 
 fn describe(p: &dyn Platform, info: &JailInfo) -> JailStatus {
     let params = &info.params;
+    let default_allow = p.default_allow(info).unwrap_or_default();
+    let allow: Vec<String> = params.allow.iter().map(|a| a.param().to_string()).collect();
+    let granted = allow
+        .iter()
+        .filter(|a| !default_allow.contains(a))
+        .cloned()
+        .collect();
     let mut addresses: Vec<String> = params.ip4_addrs.iter().map(|a| a.to_string()).collect();
     addresses.extend(params.ip6_addrs.iter().map(|a| a.to_string()));
     JailStatus {
@@ -80,7 +95,9 @@ fn describe(p: &dyn Platform, info: &JailInfo) -> JailStatus {
         ip6: params.ip6,
         addresses,
         ipc: params.sysvipc,
-        allow: params.allow.iter().map(|a| a.param().to_string()).collect(),
+        allow,
+        granted,
+        default_allow,
     }
 }
 
@@ -221,7 +238,7 @@ impl StatusReport {
                 ipc_text(j.ipc)
             );
             let allow: Vec<&str> = j
-                .allow
+                .granted
                 .iter()
                 .map(|a| a.strip_prefix("allow.").unwrap_or(a))
                 .collect();
@@ -232,6 +249,18 @@ impl StatusReport {
             }
             if !j.addresses.is_empty() {
                 out.push_str(&super::wrap_words("  addresses:", &j.addresses, 4));
+            }
+            if !j.default_allow.is_empty() {
+                let d: Vec<&str> = j
+                    .default_allow
+                    .iter()
+                    .map(|a| a.strip_prefix("allow.").unwrap_or(a))
+                    .collect();
+                out.push_str(&super::wrap_words(
+                    "  kernel defaults (every jail, no option):",
+                    &d,
+                    4,
+                ));
             }
         }
         out
@@ -299,6 +328,34 @@ mod tests {
         let j = r.to_json();
         assert_eq!(j["jails"][0]["ipc"], "new");
         assert_eq!(j["jails"][1]["processes"], 3);
+    }
+
+    #[test]
+    fn kernel_defaults_are_shown_apart_from_granted_permissions() {
+        let mut f = Fake::new();
+        f.default_allow = vec![
+            "allow.reserved_ports".into(),
+            "allow.unprivileged_proc_debug".into(),
+            "allow.suser".into(),
+        ];
+        create(&f, "named", "net_basic net_raw", "");
+        create(&f, "cron", "", "");
+        let r = status(&f, None).unwrap();
+        let cron = &r.jails[0];
+        assert!(cron.granted.is_empty());
+        assert_eq!(cron.default_allow.len(), 3);
+        let named = &r.jails[1];
+        assert_eq!(named.granted, vec!["allow.raw_sockets"]);
+        let t = r.render_text();
+        assert!(
+            t.contains("kernel defaults (every jail, no option): reserved_ports"),
+            "{t}"
+        );
+        let cron_row = t.lines().find(|l| l.starts_with("svcj-cron")).unwrap();
+        assert!(cron_row.ends_with(" -"), "no option granted anything: {t}");
+        let j = r.to_json();
+        assert_eq!(j["jails"][1]["granted"], json!(["allow.raw_sockets"]));
+        assert_eq!(j["jails"][0]["default_allow"][2], "allow.suser");
     }
 
     #[test]
