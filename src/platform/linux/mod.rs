@@ -39,8 +39,11 @@
 //! in single-threaded processes: svcj-exec starts no threads at all.
 
 mod caps;
+mod join;
+mod mounts;
 mod reaper;
 pub mod registry;
+mod seccomp;
 
 use super::{JailInfo, NestedLimits, Platform, RunSpec};
 use crate::error::{Error, Result};
@@ -59,7 +62,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-pub use caps::{ALWAYS_DROPPED as ALWAYS_DROPPED_CAPABILITIES, MAPPING as CAPABILITY_MAPPING};
+pub use caps::{BASE as BASE_CAPABILITIES, MAPPING as CAPABILITY_MAPPING};
 
 /// How long [`Platform::remove`] waits for the kernel to empty a jail.
 const REMOVE_WAIT: Duration = Duration::from_millis(1000);
@@ -115,16 +118,19 @@ impl Linux {
 
     /// Remove `name`'s entry if it belongs to the reaper `pid` (ours, dead).
     fn remove_entry_of(&self, name: &str, pid: i32) {
-        if let Some(e) = self.registry.read_raw(name).filter(|e| e.reaper == pid) {
-            self.registry.remove_if(name, e.pidns);
+        if let Ok(Some(e)) = self.registry.read_raw(name) {
+            if e.reaper == pid {
+                self.registry.remove_if(name, e.pidns);
+            }
         }
     }
 
     /// The live registry entry behind `jail`, if it is still the same jail.
-    fn entry_of(&self, jail: &JailInfo) -> Option<Entry> {
-        self.registry
-            .load(&jail.name)
-            .filter(|e| e.reaper == jail.jid)
+    fn entry_of(&self, jail: &JailInfo) -> Result<Option<Entry>> {
+        Ok(self
+            .registry
+            .load(&jail.name)?
+            .filter(|e| e.reaper == jail.jid))
     }
 }
 
@@ -220,17 +226,13 @@ impl Linux {
         let cwd = std::env::current_dir().map_err(|e| Error::os("getcwd", e))?;
         let cwd = CString::new(cwd.as_os_str().as_bytes())
             .map_err(|_| Error::Usage("the current directory contains a NUL byte".into()))?;
-        let Some(entry) = self.entry_of(jail) else {
+        let Some(entry) = self.entry_of(jail)? else {
             return Err(Error::NoSuchJail(jail.name.clone()));
         };
         let log = cmd.console_log.as_deref().map(open_log).transpose()?;
-        // Open every namespace that differs from ours.  The caller itself
-        // never enters the jail (its /proc would then show the jail's PIDs
-        // and every later kill(2) would hit the wrong process): only the
-        // PID namespace for children is switched around the fork, the
-        // child enters the others itself (mnt last).
-        let mut child_ns = Vec::new();
-        let mut pid_ns = None;
+        let prog = seccomp::program().map_err(Error::Unavailable)?;
+        // Open every namespace that differs from ours; the entrant (see
+        // module `join`) enters them, the caller never leaves the host's.
         let inside = match registry::vantage(&entry) {
             registry::Vantage::Host => false,
             // Already in this jail: run the command right here.
@@ -247,128 +249,122 @@ impl Linux {
                 ("mnt", CloneFlags::CLONE_NEWNS),
             ]
         };
-        for &(ns, flag) in namespaces {
-            let theirs = format!("/proc/{}/ns/{ns}", entry.reaper);
+        let open = |p: &str| {
+            File::open(p).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+                _ => Error::os(format!("opening {p}"), e),
+            })
+        };
+        let mut ns = Vec::new();
+        let mut pid_ns = None;
+        for &(name, flag) in namespaces {
+            let theirs = format!("/proc/{}/ns/{name}", entry.reaper);
             if ns_inode(&theirs).is_some()
-                && ns_inode(&theirs) == ns_inode(&format!("/proc/self/ns/{ns}"))
+                && ns_inode(&theirs) == ns_inode(&format!("/proc/self/ns/{name}"))
             {
                 continue;
             }
-            let f = File::open(&theirs).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
-                _ => Error::os(format!("opening {theirs}"), e),
-            })?;
+            let f = open(&theirs)?;
             if flag == CloneFlags::CLONE_NEWPID {
                 pid_ns = Some(f);
             } else {
-                child_ns.push((ns, f, flag));
+                ns.push((name, f, flag));
             }
         }
-        // Entering a mount namespace resets the root directory to that
-        // namespace's root, escaping any chroot the jail was made in: keep
-        // the jail's own root (its reaper's) for the child to return to.
-        let root_path = format!("/proc/{}/root", entry.reaper);
         let root = if inside {
             None
         } else {
-            Some(File::open(&root_path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
-                _ => Error::os(format!("opening {root_path}"), e),
-            })?)
+            Some(open(&format!("/proc/{}/root", entry.reaper))?)
         };
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
         }
-        let own_pid_ns = match &pid_ns {
-            Some(theirs) => {
-                let own = File::open("/proc/self/ns/pid")
-                    .map_err(|e| Error::os("opening /proc/self/ns/pid", e))?;
-                nix::sched::setns(theirs, CloneFlags::CLONE_NEWPID).map_err(|e| {
-                    Error::os(format!("entering the pid namespace of {}", jail.name), e)
-                })?;
-                Some(own)
-            }
-            None => None,
+        let plan = join::Plan {
+            name: jail.name.clone(),
+            ns,
+            root,
+            pid_ns,
+            cwd,
+            keep: caps::allowed(&entry.params),
+            log,
+            prog,
+            path,
+            argv,
         };
-        let dropped = caps::dropped(&entry.params);
-        let pass = timeout.is_none().then(SignalPass::install);
-        // SAFETY: single-threaded process; the child only sets itself up
-        // and execs or exits.
-        let pid = unsafe { libc::fork() };
-        let fork_err = std::io::Error::last_os_error();
-        if pid <= 0 {
-            if let Some(p) = &pass {
-                p.restore();
-            }
-        }
-        if let Some(own) = &own_pid_ns {
-            // Back to our own PID namespace for any later child.  Kernels
-            // may refuse this (EINVAL); no caller forks again after a
-            // join, so it is only worth a debug line.
-            if let Err(e) = nix::sched::setns(own, CloneFlags::CLONE_NEWPID) {
-                log::debug!("returning to the caller's pid namespace: {e}");
-            }
-        }
-        if pid < 0 {
-            // ENOMEM: the namespace's PID 1 is gone (the jail is dying).
-            return Err(if fork_err.raw_os_error() == Some(libc::ENOMEM) {
-                Error::NoSuchJail(jail.name.clone())
-            } else {
-                Error::os("fork", fork_err)
-            });
-        }
-        if pid == 0 {
-            for (ns, f, flag) in &child_ns {
-                if let Err(e) = nix::sched::setns(f, *flag) {
-                    reaper::child_error(&format!(
-                        "entering the {ns} namespace of {}: {e}",
-                        jail.name
-                    ));
+        log::debug!(
+            "{}: joining (reaper {}, namespaces {:?}, keeping {})",
+            jail.name,
+            entry.reaper,
+            plan.ns.iter().map(|(n, _, _)| *n).collect::<Vec<_>>(),
+            caps::names(plan.keep).join(" ")
+        );
+        match timeout {
+            None => {
+                let pass = SignalPass::install();
+                // SAFETY: single-threaded process; the entrant only sets
+                // itself up and execs or exits (module `join`).
+                let pid = unsafe { libc::fork() };
+                if pid == 0 {
+                    pass.restore();
+                    join::enter(&plan);
                 }
+                if pid < 0 {
+                    pass.restore();
+                    return Err(Error::os("fork", std::io::Error::last_os_error()));
+                }
+                drop(plan);
+                wait_child_forwarding(pass, pid)
             }
-            // SAFETY: fchdir on a directory fd we own, then chroot(".")
-            // with a valid NUL-terminated path.
-            if root.as_ref().is_some_and(|root| {
-                (unsafe { libc::fchdir(root.as_raw_fd()) }) != 0
-                    || (unsafe { libc::chroot(c".".as_ptr()) }) != 0
-            }) {
-                reaper::child_error(&format!(
-                    "entering the root directory of {}: {}",
-                    jail.name,
-                    std::io::Error::last_os_error()
-                ));
-            }
-            // Back to the caller's directory; if the jail's root has no
-            // such directory, to the root, as jail_attach(2) leaves it.
-            // SAFETY: chdir with valid NUL-terminated paths.
-            if unsafe { libc::chdir(cwd.as_ptr()) } != 0
-                && unsafe { libc::chdir(c"/".as_ptr()) } != 0
-            {
-                reaper::child_error(&format!(
-                    "chdir {} inside {}: {}",
-                    cwd.to_string_lossy(),
-                    jail.name,
-                    std::io::Error::last_os_error()
-                ));
-            }
-            if let Err(e) = caps::drop_caps(&dropped) {
-                reaper::child_error(&format!("dropping capabilities: {e}"));
-            }
-            reaper::reset_signals();
-            if let Some(f) = &log {
-                reaper::redirect_output(f.as_raw_fd());
-            }
-            reaper::exec(&path, &argv);
-        }
-        drop(log);
-        drop(child_ns);
-        drop(root);
-        match (timeout, pass) {
-            (_, Some(pass)) => wait_child_forwarding(pass, pid),
-            (t, None) => wait_child(pid, t.map(|t| Instant::now() + t)),
+            Some(t) => run_bounded(plan, t),
         }
     }
+}
+
+/// The stop command of `svcj-kill`: the entrant started through `duct`
+/// (its pre-exec hook is [`join::enter`], which forks the final child
+/// itself and never returns to std's exec), bounded by `timeout`.
+fn run_bounded(plan: join::Plan, timeout: Duration) -> Result<Option<i32>> {
+    use std::os::unix::process::CommandExt;
+    let plan = std::sync::Arc::new(plan);
+    let hook = std::sync::Arc::clone(&plan);
+    let handle = duct::cmd(
+        std::ffi::OsStr::from_bytes(plan.path.as_bytes()),
+        std::iter::empty::<&str>(),
+    )
+    .before_spawn(move |c| {
+        let hook = std::sync::Arc::clone(&hook);
+        // SAFETY: the hook runs in the forked child of a single-threaded
+        // process (svcj-kill starts no threads) and only makes system
+        // calls before it execs or exits.
+        unsafe { c.pre_exec(move || join::enter(&hook)) };
+        Ok(())
+    })
+    .unchecked()
+    .start()
+    .map_err(|e| Error::os("starting the stop command", e))?;
+    drop(plan);
+    match handle
+        .wait_timeout(timeout)
+        .map_err(|e| Error::os("waiting for the stop command", e))?
+    {
+        Some(out) => Ok(Some(exit_code(&out.status))),
+        None => {
+            log::debug!("the stop command overran {timeout:?}: killing it");
+            handle
+                .kill()
+                .map_err(|e| Error::os("killing the stop command", e))?;
+            Ok(None)
+        }
+    }
+}
+
+/// A shell's view of an exit status.
+fn exit_code(s: &std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    s.code()
+        .or_else(|| s.signal().map(|n| 128 + n))
+        .unwrap_or(128)
 }
 
 impl Platform for Linux {
@@ -388,10 +384,10 @@ impl Platform for Linux {
 
     fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>> {
         Ok(match jail {
-            JailRef::Name(n) => self.registry.load(n.as_str()).map(|e| self.info(e)),
+            JailRef::Name(n) => self.registry.load(n.as_str())?.map(|e| self.info(e)),
             JailRef::Jid(j) => self
                 .registry
-                .list()
+                .list()?
                 .into_iter()
                 .find(|e| e.reaper == *j)
                 .map(|e| self.info(e)),
@@ -401,7 +397,7 @@ impl Platform for Linux {
     fn list(&self) -> Result<Vec<JailInfo>> {
         Ok(self
             .registry
-            .list()
+            .list()?
             .into_iter()
             .map(|e| self.info(e))
             .collect())
@@ -416,7 +412,7 @@ impl Platform for Linux {
         let (path, argv) = prepare(cmd)?;
         self.registry.ensure_dir()?;
         let lock = self.registry.lock()?;
-        if self.registry.load(name.as_str()).is_some() {
+        if self.registry.load(name.as_str())?.is_some() {
             return Err(Error::JailExists(name.to_string()));
         }
         let log = cmd.console_log.as_deref().map(open_log).transpose()?;
@@ -517,7 +513,7 @@ impl Platform for Linux {
     }
 
     fn members(&self, jail: &JailInfo) -> Result<Vec<i32>> {
-        let Some(entry) = self.entry_of(jail) else {
+        let Some(entry) = self.entry_of(jail)? else {
             return Ok(Vec::new());
         };
         match registry::vantage(&entry) {
@@ -556,6 +552,8 @@ impl Platform for Linux {
         let Some(entry) = seen.or_else(|| {
             self.registry
                 .read_raw(&jail.name)
+                .ok()
+                .flatten()
                 .filter(|e| e.reaper == jail.jid)
         }) else {
             return Ok(());
