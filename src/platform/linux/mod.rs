@@ -147,17 +147,46 @@ fn cstrings(argv: &[std::ffi::OsString]) -> Result<Vec<CString>> {
         .collect()
 }
 
+/// Open the console log for appending, as root, without following a
+/// symbolic link (the log's directory may belong to someone else) and
+/// only if it is a regular file (a FIFO or device would block or do
+/// worse).
 fn open_log(path: &Path) -> Result<File> {
-    OpenOptions::new()
+    let refuse = |what: &str| {
+        Error::CantCreate {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "{what}: refusing to write the console log there \
+                 (remove it, or make it a regular file)"
+            )),
+        }
+    };
+    let f = OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o644)
-        .custom_flags(libc::O_CLOEXEC)
+        .custom_flags(libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
-        .map_err(|source| Error::CantCreate {
-            path: path.to_path_buf(),
-            source,
-        })
+        .map_err(|source| match source.raw_os_error() {
+            Some(libc::ELOOP) => refuse("a symbolic link"),
+            _ => Error::CantCreate {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
+    let m = f.metadata().map_err(|source| Error::CantCreate {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !m.is_file() {
+        return Err(refuse("not a regular file"));
+    }
+    // Back to blocking writes (O_NONBLOCK only kept open(2) from waiting
+    // on a FIFO).
+    nix::fcntl::fcntl(&f, nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_APPEND))
+        .map_err(|e| Error::os(format!("fcntl {}", path.display()), e))?;
+    log::debug!("console log {} opened", path.display());
+    Ok(f)
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd)> {

@@ -523,11 +523,55 @@ pub fn release_shared(fd: std::os::fd::RawFd) {
 /// never removed as stale by mistake.
 pub fn is_live(e: &Entry) -> bool {
     match vantage(e) {
-        Vantage::Host => matches!(proc_id(Path::new("/proc"), e.reaper),
-            Some(id) if id.pidns == e.pidns && id.starttime == e.starttime),
+        Vantage::Host => is_reaper(Path::new("/proc"), e),
         Vantage::Inside | Vantage::Elsewhere => true,
     }
 }
+
+/// Whether `e.reaper`, seen in `proc`, is the svcj reaper the entry
+/// describes: the same process (PID namespace and start time), PID 1 of
+/// that namespace, which is not the caller's own, in the caller's user
+/// namespace (a jail cannot make a PID namespace there), named
+/// `svcj-reaper`.  Only then may a tool act on the entry: anything else
+/// is stale, or forged.
+pub fn is_reaper(proc: &Path, e: &Entry) -> bool {
+    let Some(id) = proc_id(proc, e.reaper) else {
+        return false;
+    };
+    if id.pidns != e.pidns || id.starttime != e.starttime {
+        return false;
+    }
+    if own_pidns() == Some(e.pidns) {
+        log::debug!("{}: entry names the caller's own PID namespace", e.name);
+        return false;
+    }
+    let dir = proc.join(e.reaper.to_string());
+    let ino = |p: &Path| fs::metadata(p).ok().map(|m| m.ino());
+    if ino(&dir.join("ns/user")).is_none() || ino(&dir.join("ns/user")) != ino(&proc.join("self/ns/user")) {
+        log::debug!("{}: PID {} is in another user namespace", e.name, e.reaper);
+        return false;
+    }
+    let pid1 = fs::read_to_string(dir.join("status")).ok().is_some_and(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("NSpid:"))
+            .and_then(|v| v.split_whitespace().last().map(|p| p == "1"))
+            .unwrap_or(false)
+    });
+    let comm = fs::read_to_string(dir.join("comm")).unwrap_or_default();
+    if !pid1 || comm.trim_end() != REAPER_NAME {
+        log::debug!(
+            "{}: PID {} is not a svcj reaper (PID 1 of its namespace: {pid1}, name {:?})",
+            e.name,
+            e.reaper,
+            comm.trim_end()
+        );
+        return false;
+    }
+    true
+}
+
+/// The reaper's process name (`prctl(PR_SET_NAME)`).
+pub const REAPER_NAME: &str = "svcj-reaper";
 
 /// The held creation lock; released on drop.
 #[derive(Debug)]
@@ -626,7 +670,7 @@ mod tests {
         assert_eq!(free, 0);
         drop(other);
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
-        assert!(r.list().is_empty());
+        assert!(r.list().unwrap().is_empty());
         // A stale entry (PID 999999999 cannot exist) is removed on load.
         let e = Entry {
             name: "svcj-x".into(),
@@ -637,8 +681,8 @@ mod tests {
             params: JailParams::default(),
         };
         r.write(&e).unwrap();
-        assert_eq!(r.read_raw("svcj-x"), Some(e));
-        assert_eq!(r.load("svcj-x"), None);
+        assert_eq!(r.read_raw("svcj-x").unwrap(), Some(e));
+        assert_eq!(r.load("svcj-x").unwrap(), None);
         assert!(!r.entry_path("svcj-x").exists());
         fs::remove_dir(&dir).unwrap();
     }
