@@ -55,7 +55,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -82,6 +82,10 @@ pub struct Linux {
     /// remove its entry) while we work on it, and [`Platform::remove`]
     /// must still wait for that very reaper to be gone.
     seen: RefCell<BTreeMap<i32, Entry>>,
+    /// How many members the last [`Platform::members`] call found, by
+    /// JID: [`Platform::remove`] gives an empty jail's reaper a moment to
+    /// exit by itself, and kills at once otherwise, with no scan first.
+    last_members: RefCell<BTreeMap<i32, usize>>,
 }
 
 impl Linux {
@@ -99,6 +103,7 @@ impl Linux {
         Linux {
             registry: Registry::new(dir),
             seen: RefCell::new(BTreeMap::new()),
+            last_members: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -545,17 +550,17 @@ impl Platform for Linux {
         let Some(entry) = self.entry_of(jail)? else {
             return Ok(Vec::new());
         };
-        match registry::vantage(&entry) {
-            registry::Vantage::Host => {
-                Ok(members_of(Path::new("/proc"), entry.pidns, entry.reaper))
-            }
+        let m = match registry::vantage(&entry) {
+            registry::Vantage::Host => members_of(Path::new("/proc"), entry.pidns, entry.reaper),
             // Our own /proc is the jail's: PID 1 is the reaper.
             registry::Vantage::Inside => {
                 let ns = registry::own_pidns().unwrap_or(entry.pidns);
-                Ok(members_of(Path::new("/proc"), ns, 1))
+                members_of(Path::new("/proc"), ns, 1)
             }
-            registry::Vantage::Elsewhere => Err(from_elsewhere(&jail.name)),
-        }
+            registry::Vantage::Elsewhere => return Err(from_elsewhere(&jail.name)),
+        };
+        self.last_members.borrow_mut().insert(jail.jid, m.len());
+        Ok(m)
     }
 
     fn signal(&self, pid: i32, sig: i32) -> Result<()> {
@@ -566,14 +571,26 @@ impl Platform for Linux {
                 "refusing to send signal {sig} to PID {pid}"
             )));
         }
-        // SAFETY: kill(2) with plain integers.
-        if unsafe { libc::kill(pid, sig) } != 0 {
-            let e = std::io::Error::last_os_error();
-            if e.raw_os_error() != Some(libc::ESRCH) {
-                return Err(Error::os(format!("kill({pid}, {sig})"), e));
-            }
+        // Through a pidfd, and only to a process of a jail looked up
+        // here: the PID was read from /proc a moment ago and may have
+        // been reused since.  A process alive while its pidfd is open
+        // keeps its PID, so the check after the open is reliable.
+        let Some(fd) = Pidfd::open(pid)? else {
+            return Ok(());
+        };
+        let ns = ns_inode(&format!("/proc/{pid}/ns/pid"));
+        let ours = self
+            .seen
+            .borrow()
+            .values()
+            .any(|e| Some(e.pidns) == ns || registry::own_pidns() == Some(e.pidns));
+        if !ours {
+            log::debug!("PID {pid} is no longer in a jail: not signalled");
+            return Ok(());
         }
-        Ok(())
+        log::debug!("signal {sig} to PID {pid}");
+        fd.send(sig)
+            .map_err(|e| Error::os(format!("pidfd_send_signal({pid}, {sig})"), e))
     }
 
     fn remove(&self, jail: &JailInfo) -> Result<()> {
@@ -590,36 +607,40 @@ impl Platform for Linux {
         if registry::vantage(&entry) != registry::Vantage::Host {
             return Err(from_elsewhere(&jail.name));
         }
-        let reaper_gone = || {
-            registry::proc_id(Path::new("/proc"), entry.reaper)
-                .map_or(true, |id| id.starttime != entry.starttime)
+        // The reaper through a pidfd, checked after the open (see
+        // `signal`): killing it is the removal, the kernel kills the
+        // rest of the namespace and lets no one fork in it meanwhile.
+        let reaper = match Pidfd::open(entry.reaper)? {
+            Some(fd) if registry::is_live(&entry) => Some(fd),
+            _ => None,
         };
-        // An empty jail's reaper is about to report the command's status
-        // and exit by itself: give it that moment rather than killing it.
-        if members_of(Path::new("/proc"), entry.pidns, entry.reaper).is_empty() {
-            let grace = Instant::now() + REAPER_GRACE;
-            while !reaper_gone() && Instant::now() < grace {
-                std::thread::sleep(Duration::from_millis(2));
+        if let Some(fd) = &reaper {
+            // An empty jail's reaper is about to report the command's
+            // status and exit by itself: give it that moment rather
+            // than killing it.  Otherwise, no scan first: kill.
+            let empty = self.last_members.borrow().get(&jail.jid) == Some(&0);
+            if !(empty && fd.wait_exit(REAPER_GRACE)) {
+                log::debug!("{}: SIGKILL to the reaper {}", jail.name, entry.reaper);
+                fd.send(libc::SIGKILL).map_err(|e| {
+                    log::warn!("{}: pidfd_send_signal(SIGKILL): {e}", jail.name);
+                    Error::os(format!("killing the reaper {} of {}", entry.reaper, jail.name), e)
+                })?;
+                if !fd.wait_exit(REMOVE_WAIT) {
+                    return Err(Error::Unavailable(format!(
+                        "{}: the reaper {} is still there {} ms after SIGKILL",
+                        jail.name,
+                        entry.reaper,
+                        REMOVE_WAIT.as_millis()
+                    )));
+                }
             }
         }
-        if registry::is_live(&entry) {
-            self.signal(entry.reaper, libc::SIGKILL)?;
-        }
+        // The kernel lets the namespace's PID 1 finish exiting only once
+        // every other member is gone; one scan confirms it.
         let deadline = Instant::now() + REMOVE_WAIT;
-        let mut pause = Duration::from_millis(1);
         loop {
-            // The kernel lets the namespace's PID 1 finish exiting only
-            // once every other member is gone, so while the reaper lives
-            // there is no point in scanning /proc (a thousand readlinks
-            // for a thousand members): poll the reaper's stat alone, and
-            // scan once it is gone.
-            let reaper_gone = reaper_gone();
-            let left = if reaper_gone {
-                members_of(Path::new("/proc"), entry.pidns, entry.reaper)
-            } else {
-                vec![entry.reaper]
-            };
-            if reaper_gone && left.is_empty() {
+            let left = members_of(Path::new("/proc"), entry.pidns, entry.reaper);
+            if left.is_empty() {
                 break;
             }
             if Instant::now() >= deadline {
@@ -631,11 +652,77 @@ impl Platform for Linux {
                     entry.reaper
                 )));
             }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(2));
+            std::thread::sleep(Duration::from_millis(2));
         }
         self.registry.remove_if(&jail.name, entry.pidns);
+        log::debug!("{}: removed", jail.name);
         Ok(())
+    }
+}
+
+/// A process descriptor (pidfd_open(2)).
+struct Pidfd(OwnedFd);
+
+impl Pidfd {
+    /// `Ok(None)` when there is no such process.
+    fn open(pid: i32) -> Result<Option<Pidfd>> {
+        // SAFETY: pidfd_open with integer arguments; returns a new fd.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+        if fd < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() == Some(libc::ESRCH) {
+                return Ok(None);
+            }
+            log::warn!("pidfd_open({pid}): {e}");
+            return Err(Error::os(format!("pidfd_open({pid})"), e));
+        }
+        // SAFETY: `fd` is a new descriptor owned by nobody else.
+        Ok(Some(Pidfd(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })))
+    }
+
+    /// Send `sig`; a process that has ended is not an error.
+    fn send(&self, sig: i32) -> std::io::Result<()> {
+        // SAFETY: pidfd_send_signal on our descriptor, no siginfo.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_pidfd_send_signal,
+                self.0.as_raw_fd(),
+                sig,
+                std::ptr::null::<libc::siginfo_t>(),
+                0u32,
+            )
+        };
+        if r != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::ESRCH) {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Wait up to `t` for the process to end; whether it did.
+    fn wait_exit(&self, t: Duration) -> bool {
+        let deadline = Instant::now() + t;
+        loop {
+            let mut pfd = libc::pollfd {
+                fd: self.0.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = deadline
+                .saturating_duration_since(Instant::now())
+                .as_millis()
+                .min(i32::MAX as u128) as i32;
+            // SAFETY: one valid pollfd.
+            let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+            if r > 0 {
+                return true;
+            }
+            if r == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return false;
+            }
+        }
     }
 }
 
