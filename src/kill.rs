@@ -98,14 +98,27 @@ pub fn kill(p: &dyn Platform, jail: &JailRef, plan: &Plan) -> Result<Option<Repo
     // A JID may name any jail: apply the same rule to its name.
     check_prefix(&info.name, plan.force)?;
     let stop = plan.stop.as_ref().map(|cmd| run_stop(p, &info, cmd, plan));
-    let (ended_on_term, killed) = terminate(p, &info, plan.timeout)?;
-    p.remove(&info)?;
+    // Whatever happens while terminating, the jail is removed: an error
+    // is reported only after that, the first one first.
+    let t = terminate(p, &info, plan.timeout);
+    if let Some(e) = &t.error {
+        log::warn!("{}: {e}; removing the jail anyway", info.name);
+    }
+    let removed = p.remove(&info);
+    match (t.error, removed) {
+        (Some(e), Err(r)) => {
+            log::warn!("{}: removing: {r}", info.name);
+            return Err(e);
+        }
+        (Some(e), Ok(())) | (None, Err(e)) => return Err(e),
+        (None, Ok(())) => log::debug!("{}: removed", info.name),
+    }
     Ok(Some(Report {
         name: info.name,
         jid: info.jid,
         stop,
-        ended_on_term,
-        killed,
+        ended_on_term: t.ended_on_term,
+        killed: t.killed,
     }))
 }
 
@@ -119,29 +132,53 @@ fn run_stop(p: &dyn Platform, info: &JailInfo, cmd: &RunSpec, plan: &Plan) -> St
     }
 }
 
+/// What [`terminate`] saw.
+struct Terminated {
+    /// Members that ended after SIGTERM.
+    ended_on_term: usize,
+    /// Members present at the last look before the deadline.
+    killed: usize,
+    /// The first error (listing or signalling); it ends the wait at once.
+    error: Option<Error>,
+}
+
 /// SIGTERM to every member (also to members that appear while we wait),
-/// wait up to `timeout`; returns (ended on SIGTERM, still present).  One
-/// scan of the members per round: with a thousand members a scan is the
-/// expensive part.
-fn terminate(p: &dyn Platform, info: &JailInfo, timeout: Duration) -> Result<(usize, usize)> {
+/// wait up to `timeout`.  One scan of the members per round: with a
+/// thousand members a scan is the expensive part, and none is made once
+/// the deadline has passed (the removal comes first then: it stops any
+/// fork churn, a scan cannot).
+fn terminate(p: &dyn Platform, info: &JailInfo, timeout: Duration) -> Terminated {
     let deadline = Instant::now() + timeout;
     let mut signalled: BTreeSet<i32> = BTreeSet::new();
     let mut step = Duration::from_millis(1);
+    let mut now: BTreeSet<i32> = BTreeSet::new();
+    let done = |signalled: &BTreeSet<i32>, now: &BTreeSet<i32>, error| Terminated {
+        ended_on_term: signalled.difference(now).count(),
+        killed: now.len(),
+        error,
+    };
     loop {
-        let now: BTreeSet<i32> = p.members(info)?.into_iter().collect();
-        let past = Instant::now() >= deadline;
+        now = match p.members(info) {
+            Ok(m) => m.into_iter().collect(),
+            Err(e) => return done(&signalled, &now, Some(e)),
+        };
         let fresh: Vec<i32> = now.difference(&signalled).copied().collect();
-        if now.is_empty() || (past && fresh.is_empty()) {
-            return Ok((signalled.difference(&now).count(), now.len()));
-        }
-        for pid in fresh {
-            p.signal(pid, libc::SIGTERM)?;
+        for (i, pid) in fresh.into_iter().enumerate() {
+            if i % 64 == 63 && Instant::now() >= deadline {
+                break;
+            }
+            if let Err(e) = p.signal(pid, libc::SIGTERM) {
+                return done(&signalled, &now, Some(e));
+            }
             signalled.insert(pid);
         }
-        if past {
-            return Ok((signalled.difference(&now).count(), now.len()));
+        if now.is_empty() || Instant::now() >= deadline {
+            return done(&signalled, &now, None);
         }
         pause(&mut step, deadline);
+        if Instant::now() >= deadline {
+            return done(&signalled, &now, None);
+        }
     }
 }
 
@@ -257,5 +294,79 @@ mod tests {
             f.calls()[0],
             Call::Join("svcj-a".into(), vec!["/etc/rc.d/a".into(), "stop".into()])
         );
+    }
+
+    /// The fake, with listing or signalling failing on demand.
+    struct Failing {
+        inner: Fake,
+        members_fail: bool,
+        signal_fails: bool,
+    }
+
+    impl Platform for Failing {
+        fn name(&self) -> &'static str {
+            "failing"
+        }
+        fn nested_limits(&self) -> Result<crate::platform::NestedLimits> {
+            self.inner.nested_limits()
+        }
+        fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>> {
+            self.inner.lookup(jail)
+        }
+        fn list(&self) -> Result<Vec<JailInfo>> {
+            self.inner.list()
+        }
+        fn create_and_run(
+            &self,
+            name: &crate::name::JailName,
+            params: &crate::options::JailParams,
+            cmd: &RunSpec,
+        ) -> Result<i32> {
+            self.inner.create_and_run(name, params, cmd)
+        }
+        fn join_and_run(&self, jail: &JailInfo, cmd: &RunSpec) -> Result<i32> {
+            self.inner.join_and_run(jail, cmd)
+        }
+        fn members(&self, jail: &JailInfo) -> Result<Vec<i32>> {
+            if self.members_fail {
+                return Err(Error::os(
+                    "reading /proc",
+                    std::io::Error::from_raw_os_error(libc::EIO),
+                ));
+            }
+            self.inner.members(jail)
+        }
+        fn signal(&self, pid: i32, sig: i32) -> Result<()> {
+            if self.signal_fails {
+                return Err(Error::os(
+                    format!("kill({pid}, {sig})"),
+                    std::io::Error::from_raw_os_error(libc::EPERM),
+                ));
+            }
+            self.inner.signal(pid, sig)
+        }
+        fn remove(&self, jail: &JailInfo) -> Result<()> {
+            self.inner.remove(jail)
+        }
+    }
+
+    #[test]
+    fn errors_while_terminating_still_remove_the_jail() {
+        for (members_fail, signal_fails, what) in
+            [(true, false, "reading /proc"), (false, true, "kill(")]
+        {
+            let f = Failing {
+                inner: Fake::new(),
+                members_fail,
+                signal_fails,
+            };
+            f.inner.add_jail("svcj-a", 2, 1);
+            let e = kill(&f, &name("svcj-a"), &plan(10_000)).unwrap_err();
+            // The first error is reported, after the removal.
+            assert!(e.to_string().contains(what), "{e}");
+            assert_eq!(e.exit_code(), 71);
+            assert!(f.inner.jail_names().is_empty(), "{what}: jail left");
+            assert_eq!(f.inner.calls().last(), Some(&Call::Remove("svcj-a".into())));
+        }
     }
 }

@@ -39,8 +39,11 @@
 //! in single-threaded processes: svcj-exec starts no threads at all.
 
 mod caps;
+mod join;
+mod mounts;
 mod reaper;
 pub mod registry;
+mod seccomp;
 
 use super::{JailInfo, NestedLimits, Platform, RunSpec};
 use crate::error::{Error, Result};
@@ -52,14 +55,14 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-pub use caps::{ALWAYS_DROPPED as ALWAYS_DROPPED_CAPABILITIES, MAPPING as CAPABILITY_MAPPING};
+pub use caps::{BASE as BASE_CAPABILITIES, MAPPING as CAPABILITY_MAPPING};
 
 /// How long [`Platform::remove`] waits for the kernel to empty a jail.
 const REMOVE_WAIT: Duration = Duration::from_millis(1000);
@@ -79,6 +82,10 @@ pub struct Linux {
     /// remove its entry) while we work on it, and [`Platform::remove`]
     /// must still wait for that very reaper to be gone.
     seen: RefCell<BTreeMap<i32, Entry>>,
+    /// How many members the last [`Platform::members`] call found, by
+    /// JID: [`Platform::remove`] gives an empty jail's reaper a moment to
+    /// exit by itself, and kills at once otherwise, with no scan first.
+    last_members: RefCell<BTreeMap<i32, usize>>,
 }
 
 impl Linux {
@@ -96,6 +103,7 @@ impl Linux {
         Linux {
             registry: Registry::new(dir),
             seen: RefCell::new(BTreeMap::new()),
+            last_members: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -115,16 +123,19 @@ impl Linux {
 
     /// Remove `name`'s entry if it belongs to the reaper `pid` (ours, dead).
     fn remove_entry_of(&self, name: &str, pid: i32) {
-        if let Some(e) = self.registry.read_raw(name).filter(|e| e.reaper == pid) {
-            self.registry.remove_if(name, e.pidns);
+        if let Ok(Some(e)) = self.registry.read_raw(name) {
+            if e.reaper == pid {
+                self.registry.remove_if(name, e.pidns);
+            }
         }
     }
 
     /// The live registry entry behind `jail`, if it is still the same jail.
-    fn entry_of(&self, jail: &JailInfo) -> Option<Entry> {
-        self.registry
-            .load(&jail.name)
-            .filter(|e| e.reaper == jail.jid)
+    fn entry_of(&self, jail: &JailInfo) -> Result<Option<Entry>> {
+        Ok(self
+            .registry
+            .load(&jail.name)?
+            .filter(|e| e.reaper == jail.jid))
     }
 }
 
@@ -141,17 +152,46 @@ fn cstrings(argv: &[std::ffi::OsString]) -> Result<Vec<CString>> {
         .collect()
 }
 
+/// Open the console log for appending, as root, without following a
+/// symbolic link (the log's directory may belong to someone else) and
+/// only if it is a regular file (a FIFO or device would block or do
+/// worse).
 fn open_log(path: &Path) -> Result<File> {
-    OpenOptions::new()
+    let refuse = |what: &str| {
+        Error::CantCreate {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "{what}: refusing to write the console log there \
+                 (remove it, or make it a regular file)"
+            )),
+        }
+    };
+    let f = OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o644)
-        .custom_flags(libc::O_CLOEXEC)
+        .custom_flags(libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
-        .map_err(|source| Error::CantCreate {
-            path: path.to_path_buf(),
-            source,
-        })
+        .map_err(|source| match source.raw_os_error() {
+            Some(libc::ELOOP) => refuse("a symbolic link"),
+            _ => Error::CantCreate {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
+    let m = f.metadata().map_err(|source| Error::CantCreate {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !m.is_file() {
+        return Err(refuse("not a regular file"));
+    }
+    // Back to blocking writes (O_NONBLOCK only kept open(2) from waiting
+    // on a FIFO).
+    nix::fcntl::fcntl(&f, nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_APPEND))
+        .map_err(|e| Error::os(format!("fcntl {}", path.display()), e))?;
+    log::debug!("console log {} opened", path.display());
+    Ok(f)
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd)> {
@@ -220,17 +260,13 @@ impl Linux {
         let cwd = std::env::current_dir().map_err(|e| Error::os("getcwd", e))?;
         let cwd = CString::new(cwd.as_os_str().as_bytes())
             .map_err(|_| Error::Usage("the current directory contains a NUL byte".into()))?;
-        let Some(entry) = self.entry_of(jail) else {
+        let Some(entry) = self.entry_of(jail)? else {
             return Err(Error::NoSuchJail(jail.name.clone()));
         };
         let log = cmd.console_log.as_deref().map(open_log).transpose()?;
-        // Open every namespace that differs from ours.  The caller itself
-        // never enters the jail (its /proc would then show the jail's PIDs
-        // and every later kill(2) would hit the wrong process): only the
-        // PID namespace for children is switched around the fork, the
-        // child enters the others itself (mnt last).
-        let mut child_ns = Vec::new();
-        let mut pid_ns = None;
+        let prog = seccomp::program().map_err(Error::Unavailable)?;
+        // Open every namespace that differs from ours; the entrant (see
+        // module `join`) enters them, the caller never leaves the host's.
         let inside = match registry::vantage(&entry) {
             registry::Vantage::Host => false,
             // Already in this jail: run the command right here.
@@ -247,128 +283,122 @@ impl Linux {
                 ("mnt", CloneFlags::CLONE_NEWNS),
             ]
         };
-        for &(ns, flag) in namespaces {
-            let theirs = format!("/proc/{}/ns/{ns}", entry.reaper);
+        let open = |p: &str| {
+            File::open(p).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
+                _ => Error::os(format!("opening {p}"), e),
+            })
+        };
+        let mut ns = Vec::new();
+        let mut pid_ns = None;
+        for &(name, flag) in namespaces {
+            let theirs = format!("/proc/{}/ns/{name}", entry.reaper);
             if ns_inode(&theirs).is_some()
-                && ns_inode(&theirs) == ns_inode(&format!("/proc/self/ns/{ns}"))
+                && ns_inode(&theirs) == ns_inode(&format!("/proc/self/ns/{name}"))
             {
                 continue;
             }
-            let f = File::open(&theirs).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
-                _ => Error::os(format!("opening {theirs}"), e),
-            })?;
+            let f = open(&theirs)?;
             if flag == CloneFlags::CLONE_NEWPID {
                 pid_ns = Some(f);
             } else {
-                child_ns.push((ns, f, flag));
+                ns.push((name, f, flag));
             }
         }
-        // Entering a mount namespace resets the root directory to that
-        // namespace's root, escaping any chroot the jail was made in: keep
-        // the jail's own root (its reaper's) for the child to return to.
-        let root_path = format!("/proc/{}/root", entry.reaper);
         let root = if inside {
             None
         } else {
-            Some(File::open(&root_path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::NoSuchJail(jail.name.clone()),
-                _ => Error::os(format!("opening {root_path}"), e),
-            })?)
+            Some(open(&format!("/proc/{}/root", entry.reaper))?)
         };
         // The reaper may have been replaced between lookup and open.
         if !registry::is_live(&entry) {
             return Err(Error::NoSuchJail(jail.name.clone()));
         }
-        let own_pid_ns = match &pid_ns {
-            Some(theirs) => {
-                let own = File::open("/proc/self/ns/pid")
-                    .map_err(|e| Error::os("opening /proc/self/ns/pid", e))?;
-                nix::sched::setns(theirs, CloneFlags::CLONE_NEWPID).map_err(|e| {
-                    Error::os(format!("entering the pid namespace of {}", jail.name), e)
-                })?;
-                Some(own)
-            }
-            None => None,
+        let plan = join::Plan {
+            name: jail.name.clone(),
+            ns,
+            root,
+            pid_ns,
+            cwd,
+            keep: caps::allowed(&entry.params),
+            log,
+            prog,
+            path,
+            argv,
         };
-        let dropped = caps::dropped(&entry.params);
-        let pass = timeout.is_none().then(SignalPass::install);
-        // SAFETY: single-threaded process; the child only sets itself up
-        // and execs or exits.
-        let pid = unsafe { libc::fork() };
-        let fork_err = std::io::Error::last_os_error();
-        if pid <= 0 {
-            if let Some(p) = &pass {
-                p.restore();
-            }
-        }
-        if let Some(own) = &own_pid_ns {
-            // Back to our own PID namespace for any later child.  Kernels
-            // may refuse this (EINVAL); no caller forks again after a
-            // join, so it is only worth a debug line.
-            if let Err(e) = nix::sched::setns(own, CloneFlags::CLONE_NEWPID) {
-                log::debug!("returning to the caller's pid namespace: {e}");
-            }
-        }
-        if pid < 0 {
-            // ENOMEM: the namespace's PID 1 is gone (the jail is dying).
-            return Err(if fork_err.raw_os_error() == Some(libc::ENOMEM) {
-                Error::NoSuchJail(jail.name.clone())
-            } else {
-                Error::os("fork", fork_err)
-            });
-        }
-        if pid == 0 {
-            for (ns, f, flag) in &child_ns {
-                if let Err(e) = nix::sched::setns(f, *flag) {
-                    reaper::child_error(&format!(
-                        "entering the {ns} namespace of {}: {e}",
-                        jail.name
-                    ));
+        log::debug!(
+            "{}: joining (reaper {}, namespaces {:?}, keeping {})",
+            jail.name,
+            entry.reaper,
+            plan.ns.iter().map(|(n, _, _)| *n).collect::<Vec<_>>(),
+            caps::names(plan.keep).join(" ")
+        );
+        match timeout {
+            None => {
+                let pass = SignalPass::install();
+                // SAFETY: single-threaded process; the entrant only sets
+                // itself up and execs or exits (module `join`).
+                let pid = unsafe { libc::fork() };
+                if pid == 0 {
+                    pass.restore();
+                    join::enter(&plan);
                 }
+                if pid < 0 {
+                    pass.restore();
+                    return Err(Error::os("fork", std::io::Error::last_os_error()));
+                }
+                drop(plan);
+                wait_child_forwarding(pass, pid)
             }
-            // SAFETY: fchdir on a directory fd we own, then chroot(".")
-            // with a valid NUL-terminated path.
-            if root.as_ref().is_some_and(|root| {
-                (unsafe { libc::fchdir(root.as_raw_fd()) }) != 0
-                    || (unsafe { libc::chroot(c".".as_ptr()) }) != 0
-            }) {
-                reaper::child_error(&format!(
-                    "entering the root directory of {}: {}",
-                    jail.name,
-                    std::io::Error::last_os_error()
-                ));
-            }
-            // Back to the caller's directory; if the jail's root has no
-            // such directory, to the root, as jail_attach(2) leaves it.
-            // SAFETY: chdir with valid NUL-terminated paths.
-            if unsafe { libc::chdir(cwd.as_ptr()) } != 0
-                && unsafe { libc::chdir(c"/".as_ptr()) } != 0
-            {
-                reaper::child_error(&format!(
-                    "chdir {} inside {}: {}",
-                    cwd.to_string_lossy(),
-                    jail.name,
-                    std::io::Error::last_os_error()
-                ));
-            }
-            if let Err(e) = caps::drop_caps(&dropped) {
-                reaper::child_error(&format!("dropping capabilities: {e}"));
-            }
-            reaper::reset_signals();
-            if let Some(f) = &log {
-                reaper::redirect_output(f.as_raw_fd());
-            }
-            reaper::exec(&path, &argv);
-        }
-        drop(log);
-        drop(child_ns);
-        drop(root);
-        match (timeout, pass) {
-            (_, Some(pass)) => wait_child_forwarding(pass, pid),
-            (t, None) => wait_child(pid, t.map(|t| Instant::now() + t)),
+            Some(t) => run_bounded(plan, t),
         }
     }
+}
+
+/// The stop command of `svcj-kill`: the entrant started through `duct`
+/// (its pre-exec hook is [`join::enter`], which forks the final child
+/// itself and never returns to std's exec), bounded by `timeout`.
+fn run_bounded(plan: join::Plan, timeout: Duration) -> Result<Option<i32>> {
+    use std::os::unix::process::CommandExt;
+    let plan = std::sync::Arc::new(plan);
+    let hook = std::sync::Arc::clone(&plan);
+    let handle = duct::cmd(
+        std::ffi::OsStr::from_bytes(plan.path.as_bytes()),
+        std::iter::empty::<&str>(),
+    )
+    .before_spawn(move |c| {
+        let hook = std::sync::Arc::clone(&hook);
+        // SAFETY: the hook runs in the forked child of a single-threaded
+        // process (svcj-kill starts no threads) and only makes system
+        // calls before it execs or exits.
+        unsafe { c.pre_exec(move || join::enter(&hook)) };
+        Ok(())
+    })
+    .unchecked()
+    .start()
+    .map_err(|e| Error::os("starting the stop command", e))?;
+    drop(plan);
+    match handle
+        .wait_timeout(timeout)
+        .map_err(|e| Error::os("waiting for the stop command", e))?
+    {
+        Some(out) => Ok(Some(exit_code(&out.status))),
+        None => {
+            log::debug!("the stop command overran {timeout:?}: killing it");
+            handle
+                .kill()
+                .map_err(|e| Error::os("killing the stop command", e))?;
+            Ok(None)
+        }
+    }
+}
+
+/// A shell's view of an exit status.
+fn exit_code(s: &std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    s.code()
+        .or_else(|| s.signal().map(|n| 128 + n))
+        .unwrap_or(128)
 }
 
 impl Platform for Linux {
@@ -388,10 +418,10 @@ impl Platform for Linux {
 
     fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>> {
         Ok(match jail {
-            JailRef::Name(n) => self.registry.load(n.as_str()).map(|e| self.info(e)),
+            JailRef::Name(n) => self.registry.load(n.as_str())?.map(|e| self.info(e)),
             JailRef::Jid(j) => self
                 .registry
-                .list()
+                .list()?
                 .into_iter()
                 .find(|e| e.reaper == *j)
                 .map(|e| self.info(e)),
@@ -401,7 +431,7 @@ impl Platform for Linux {
     fn list(&self) -> Result<Vec<JailInfo>> {
         Ok(self
             .registry
-            .list()
+            .list()?
             .into_iter()
             .map(|e| self.info(e))
             .collect())
@@ -416,7 +446,7 @@ impl Platform for Linux {
         let (path, argv) = prepare(cmd)?;
         self.registry.ensure_dir()?;
         let lock = self.registry.lock()?;
-        if self.registry.load(name.as_str()).is_some() {
+        if self.registry.load(name.as_str())?.is_some() {
             return Err(Error::JailExists(name.to_string()));
         }
         let log = cmd.console_log.as_deref().map(open_log).transpose()?;
@@ -517,20 +547,20 @@ impl Platform for Linux {
     }
 
     fn members(&self, jail: &JailInfo) -> Result<Vec<i32>> {
-        let Some(entry) = self.entry_of(jail) else {
+        let Some(entry) = self.entry_of(jail)? else {
             return Ok(Vec::new());
         };
-        match registry::vantage(&entry) {
-            registry::Vantage::Host => {
-                Ok(members_of(Path::new("/proc"), entry.pidns, entry.reaper))
-            }
+        let m = match registry::vantage(&entry) {
+            registry::Vantage::Host => members_of(Path::new("/proc"), entry.pidns, entry.reaper),
             // Our own /proc is the jail's: PID 1 is the reaper.
             registry::Vantage::Inside => {
                 let ns = registry::own_pidns().unwrap_or(entry.pidns);
-                Ok(members_of(Path::new("/proc"), ns, 1))
+                members_of(Path::new("/proc"), ns, 1)
             }
-            registry::Vantage::Elsewhere => Err(from_elsewhere(&jail.name)),
-        }
+            registry::Vantage::Elsewhere => return Err(from_elsewhere(&jail.name)),
+        };
+        self.last_members.borrow_mut().insert(jail.jid, m.len());
+        Ok(m)
     }
 
     fn signal(&self, pid: i32, sig: i32) -> Result<()> {
@@ -541,14 +571,26 @@ impl Platform for Linux {
                 "refusing to send signal {sig} to PID {pid}"
             )));
         }
-        // SAFETY: kill(2) with plain integers.
-        if unsafe { libc::kill(pid, sig) } != 0 {
-            let e = std::io::Error::last_os_error();
-            if e.raw_os_error() != Some(libc::ESRCH) {
-                return Err(Error::os(format!("kill({pid}, {sig})"), e));
-            }
+        // Through a pidfd, and only to a process of a jail looked up
+        // here: the PID was read from /proc a moment ago and may have
+        // been reused since.  A process alive while its pidfd is open
+        // keeps its PID, so the check after the open is reliable.
+        let Some(fd) = Pidfd::open(pid)? else {
+            return Ok(());
+        };
+        let ns = ns_inode(&format!("/proc/{pid}/ns/pid"));
+        let ours = self
+            .seen
+            .borrow()
+            .values()
+            .any(|e| Some(e.pidns) == ns || registry::own_pidns() == Some(e.pidns));
+        if !ours {
+            log::debug!("PID {pid} is no longer in a jail: not signalled");
+            return Ok(());
         }
-        Ok(())
+        log::debug!("signal {sig} to PID {pid}");
+        fd.send(sig)
+            .map_err(|e| Error::os(format!("pidfd_send_signal({pid}, {sig})"), e))
     }
 
     fn remove(&self, jail: &JailInfo) -> Result<()> {
@@ -556,6 +598,8 @@ impl Platform for Linux {
         let Some(entry) = seen.or_else(|| {
             self.registry
                 .read_raw(&jail.name)
+                .ok()
+                .flatten()
                 .filter(|e| e.reaper == jail.jid)
         }) else {
             return Ok(());
@@ -563,36 +607,40 @@ impl Platform for Linux {
         if registry::vantage(&entry) != registry::Vantage::Host {
             return Err(from_elsewhere(&jail.name));
         }
-        let reaper_gone = || {
-            registry::proc_id(Path::new("/proc"), entry.reaper)
-                .is_none_or(|id| id.starttime != entry.starttime)
+        // The reaper through a pidfd, checked after the open (see
+        // `signal`): killing it is the removal, the kernel kills the
+        // rest of the namespace and lets no one fork in it meanwhile.
+        let reaper = match Pidfd::open(entry.reaper)? {
+            Some(fd) if registry::is_live(&entry) => Some(fd),
+            _ => None,
         };
-        // An empty jail's reaper is about to report the command's status
-        // and exit by itself: give it that moment rather than killing it.
-        if members_of(Path::new("/proc"), entry.pidns, entry.reaper).is_empty() {
-            let grace = Instant::now() + REAPER_GRACE;
-            while !reaper_gone() && Instant::now() < grace {
-                std::thread::sleep(Duration::from_millis(2));
+        if let Some(fd) = &reaper {
+            // An empty jail's reaper is about to report the command's
+            // status and exit by itself: give it that moment rather
+            // than killing it.  Otherwise, no scan first: kill.
+            let empty = self.last_members.borrow().get(&jail.jid) == Some(&0);
+            if !(empty && fd.wait_exit(REAPER_GRACE)) {
+                log::debug!("{}: SIGKILL to the reaper {}", jail.name, entry.reaper);
+                fd.send(libc::SIGKILL).map_err(|e| {
+                    log::warn!("{}: pidfd_send_signal(SIGKILL): {e}", jail.name);
+                    Error::os(format!("killing the reaper {} of {}", entry.reaper, jail.name), e)
+                })?;
+                if !fd.wait_exit(REMOVE_WAIT) {
+                    return Err(Error::Unavailable(format!(
+                        "{}: the reaper {} is still there {} ms after SIGKILL",
+                        jail.name,
+                        entry.reaper,
+                        REMOVE_WAIT.as_millis()
+                    )));
+                }
             }
         }
-        if registry::is_live(&entry) {
-            self.signal(entry.reaper, libc::SIGKILL)?;
-        }
+        // The kernel lets the namespace's PID 1 finish exiting only once
+        // every other member is gone; one scan confirms it.
         let deadline = Instant::now() + REMOVE_WAIT;
-        let mut pause = Duration::from_millis(1);
         loop {
-            // The kernel lets the namespace's PID 1 finish exiting only
-            // once every other member is gone, so while the reaper lives
-            // there is no point in scanning /proc (a thousand readlinks
-            // for a thousand members): poll the reaper's stat alone, and
-            // scan once it is gone.
-            let reaper_gone = reaper_gone();
-            let left = if reaper_gone {
-                members_of(Path::new("/proc"), entry.pidns, entry.reaper)
-            } else {
-                vec![entry.reaper]
-            };
-            if reaper_gone && left.is_empty() {
+            let left = members_of(Path::new("/proc"), entry.pidns, entry.reaper);
+            if left.is_empty() {
                 break;
             }
             if Instant::now() >= deadline {
@@ -604,11 +652,77 @@ impl Platform for Linux {
                     entry.reaper
                 )));
             }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(2));
+            std::thread::sleep(Duration::from_millis(2));
         }
         self.registry.remove_if(&jail.name, entry.pidns);
+        log::debug!("{}: removed", jail.name);
         Ok(())
+    }
+}
+
+/// A process descriptor (pidfd_open(2)).
+struct Pidfd(OwnedFd);
+
+impl Pidfd {
+    /// `Ok(None)` when there is no such process.
+    fn open(pid: i32) -> Result<Option<Pidfd>> {
+        // SAFETY: pidfd_open with integer arguments; returns a new fd.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+        if fd < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() == Some(libc::ESRCH) {
+                return Ok(None);
+            }
+            log::warn!("pidfd_open({pid}): {e}");
+            return Err(Error::os(format!("pidfd_open({pid})"), e));
+        }
+        // SAFETY: `fd` is a new descriptor owned by nobody else.
+        Ok(Some(Pidfd(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })))
+    }
+
+    /// Send `sig`; a process that has ended is not an error.
+    fn send(&self, sig: i32) -> std::io::Result<()> {
+        // SAFETY: pidfd_send_signal on our descriptor, no siginfo.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_pidfd_send_signal,
+                self.0.as_raw_fd(),
+                sig,
+                std::ptr::null::<libc::siginfo_t>(),
+                0u32,
+            )
+        };
+        if r != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::ESRCH) {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Wait up to `t` for the process to end; whether it did.
+    fn wait_exit(&self, t: Duration) -> bool {
+        let deadline = Instant::now() + t;
+        loop {
+            let mut pfd = libc::pollfd {
+                fd: self.0.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = deadline
+                .saturating_duration_since(Instant::now())
+                .as_millis()
+                .min(i32::MAX as u128) as i32;
+            // SAFETY: one valid pollfd.
+            let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+            if r > 0 {
+                return true;
+            }
+            if r == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return false;
+            }
+        }
     }
 }
 

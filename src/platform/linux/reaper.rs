@@ -31,8 +31,8 @@
 //! handlers and no threads; the loop allocates only to list `/proc` while
 //! processes it did not fork (joined ones) are still around.
 
-use super::caps;
 use super::registry::{self, Entry, NameLock, Registry};
+use super::{caps, seccomp};
 use crate::options::{JailParams, JailSys};
 use std::ffi::CString;
 use std::io::Write;
@@ -113,7 +113,7 @@ pub fn decode(status: libc::c_int) -> i32 {
     }
 }
 
-fn setup(params: &JailParams) -> Result<(), String> {
+fn setup(params: &JailParams, registry: &Path) -> Result<(), String> {
     use nix::mount::{mount, MsFlags};
     use nix::sched::CloneFlags;
     let mut flags = CloneFlags::CLONE_NEWNS;
@@ -136,7 +136,11 @@ fn setup(params: &JailParams) -> Result<(), String> {
             None::<&str>,
         )
     };
-    let mut targets = vec!["/proc"];
+    let registry_path = registry.to_string_lossy().into_owned();
+    let mut targets = vec!["/proc", registry_path.as_str()];
+    if is_mount_point("/sys") {
+        targets.push("/sys");
+    }
     let private_shm = params.sysvipc != JailSys::Inherit && Path::new("/dev/shm").is_dir();
     if private_shm {
         targets.push("/dev/shm");
@@ -159,6 +163,9 @@ fn setup(params: &JailParams) -> Result<(), String> {
                 let _ = slave(point);
             }
             for t in &targets {
+                if !Path::new(t).exists() {
+                    continue;
+                }
                 match mount_id(t) {
                     Some(id) if visible.iter().any(|(v, _)| *v == id) => {}
                     _ => {
@@ -201,12 +208,12 @@ fn setup(params: &JailParams) -> Result<(), String> {
         )
         .map_err(|e| format!("mounting the jail's /dev/mqueue: {e}"))?;
     }
-    caps::drop_caps(&caps::dropped(params)).map_err(|e| format!("dropping capabilities: {e}"))?;
+    super::mounts::harden(registry)?;
     Ok(())
 }
 
 /// Whether `path` is a directory with a file system mounted on it.
-fn is_mount_point(path: &str) -> bool {
+pub(super) fn is_mount_point(path: &str) -> bool {
     let Ok(m) = std::fs::metadata(path) else {
         return false;
     };
@@ -220,7 +227,7 @@ fn is_mount_point(path: &str) -> bool {
 
 /// Mount IDs and mount points of the caller's mount namespace, as far as
 /// its root directory lets it see them.
-fn visible_mounts() -> Vec<(u64, String)> {
+pub(super) fn visible_mounts() -> Vec<(u64, String)> {
     let text = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     text.lines()
         .filter_map(|l| {
@@ -310,7 +317,7 @@ pub(super) fn redirect_output(fd: RawFd) {
     }
 }
 
-fn sigset(sigs: &[i32]) -> libc::sigset_t {
+pub(super) fn sigset(sigs: &[i32]) -> libc::sigset_t {
     // SAFETY: sigemptyset initialises the zeroed set; sigaddset with valid
     // signal numbers.
     unsafe {
@@ -324,7 +331,7 @@ fn sigset(sigs: &[i32]) -> libc::sigset_t {
 }
 
 /// Close every descriptor from 3 up, except `keep`.
-fn close_all_but(keep: &[RawFd]) {
+pub(super) fn close_all_but(keep: &[RawFd]) {
     let mut keep: Vec<RawFd> = keep.iter().copied().filter(|&fd| fd > 2).collect();
     keep.sort_unstable();
     let mut from: RawFd = 3;
@@ -372,24 +379,16 @@ fn others_in_proc() -> bool {
     })
 }
 
-/// Write the registry entry of this jail; returns its PID namespace.
-fn register(a: &Args<'_>) -> Result<u64, String> {
+/// The reaper's identity in the host's `/proc` (read before the jail's
+/// own `/proc` hides it): its host PID and namespace/start time.
+fn identity() -> Result<(i32, registry::ProcId), String> {
     let me: i32 = std::fs::read_link("/proc/self")
         .ok()
         .and_then(|p| p.to_str()?.parse().ok())
         .ok_or("cannot read the reaper's own PID from /proc/self")?;
     let id = registry::proc_id(Path::new("/proc"), me)
         .ok_or("cannot read the reaper's own /proc entry")?;
-    let entry = Entry {
-        name: a.name.to_string(),
-        reaper: me,
-        pidns: id.pidns,
-        starttime: id.starttime,
-        hostpidns: a.hostpidns,
-        params: a.params.clone(),
-    };
-    a.registry.write(&entry).map_err(|e| e.to_string())?;
-    Ok(id.pidns)
+    Ok((me, id))
 }
 
 /// Die with `svcj-exec` until the command has been started: a start whose
@@ -428,32 +427,89 @@ fn outlive_parent() {
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, 0 as libc::c_ulong, 0, 0, 0) };
 }
 
-/// The reaper.  Never returns.
+/// Everything the command must not inherit from the reaper or the
+/// caller, set in the reaper before it forks the command: no way back
+/// to the host's keys, capabilities outside the jail's allow-list,
+/// `no_new_privs`, the seccomp baseline.  The reaper itself is not
+/// dumpable, so that jailed root (without CAP_SYS_PTRACE) can neither
+/// trace it nor open what its `/proc/1/fd` holds (the registry).
+fn lock_down(params: &JailParams, prog: &[libc::sock_filter]) -> Result<(), String> {
+    // SAFETY: prctl with integer arguments only.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    seccomp::new_session_keyring().map_err(|e| format!("joining a new session keyring: {e}"))?;
+    caps::restrict(caps::allowed(params), 0)
+        .map_err(|e| format!("dropping capabilities: {e}"))?;
+    seccomp::no_new_privs().map_err(|e| format!("setting no_new_privs: {e}"))?;
+    seccomp::install(prog).map_err(|e| format!("installing the seccomp filter: {e}"))
+}
+
+/// The reaper.  Never returns.  The steps, in order:
+///
+/// 1. leave the caller's session; die with `svcj-exec` until the command
+///    has started;
+/// 2. `setup`: the jail's namespaces and mounts (module docs);
+/// 3. resource limits: this is where the jail joins its cgroup, before
+///    anything else runs in it;
+/// 4. register the jail (only now that it is complete, so that a join
+///    never lands in a half-built jail) and release the creation lock;
+/// 5. `lock_down`; fork the command.
 pub(super) fn run(a: Args<'_>) -> ! {
     for fd in &a.close {
         close(*fd);
     }
+    // Out of the caller's session and process group: its terminal's
+    // signals reach svcj-exec, which passes them on.
+    // SAFETY: setsid in a process that is not a group leader.
+    unsafe { libc::setsid() };
     die_with_parent(a.status_w);
-    // Register first, so that the jail can be found (and killed) from
-    // the moment it exists.  Still in the host's /proc: /proc/self is the
-    // reaper's host PID.
-    let pidns = match register(&a) {
-        Ok(ns) => ns,
-        Err(msg) => {
-            registry::release_shared(a.lock.raw_fd());
-            fail(a.status_w, &msg);
-        }
+    let abort = |msg: &str| -> ! {
+        registry::release_shared(a.lock.raw_fd());
+        fail(a.status_w, msg)
     };
-    registry::release_shared(a.lock.raw_fd());
-    // The registry as a directory descriptor: the mounts made below may
-    // hide its path (SVCJ_RUNDIR under /dev/shm, say).
-    let dir = a.registry.open_dir();
-    let unregister = || match &dir {
-        Some(d) => registry::remove_at(d, a.name, pidns),
-        None => a.registry.remove_if(a.name, pidns),
+    let prog = match seccomp::program() {
+        Ok(p) => p,
+        Err(msg) => abort(&msg),
+    };
+    let (me, id) = match identity() {
+        Ok(x) => x,
+        Err(msg) => abort(&msg),
+    };
+    // The registry as a directory descriptor: the mounts made below hide
+    // its path inside the jail.
+    let dir = match a.registry.open_dir() {
+        Ok(Some(d)) => d,
+        Ok(None) => abort(&format!(
+            "the registry directory {} disappeared",
+            a.registry.dir().display()
+        )),
+        Err(e) => abort(&e.to_string()),
     };
 
-    if let Err(msg) = setup(a.params) {
+    // Step 2: namespaces and mounts.
+    if let Err(msg) = setup(a.params, a.registry.dir()) {
+        abort(&msg);
+    }
+
+    // Step 3: resource limits (cgroup) go here.
+
+    // Step 4: register.
+    let entry = Entry {
+        name: a.name.to_string(),
+        reaper: me,
+        pidns: id.pidns,
+        starttime: id.starttime,
+        hostpidns: a.hostpidns,
+        params: a.params.clone(),
+    };
+    if let Err(e) = registry::write_at(&dir, a.registry.dir(), &entry) {
+        abort(&e.to_string());
+    }
+    registry::release_shared(a.lock.raw_fd());
+    let pidns = id.pidns;
+    let unregister = || registry::remove_at(&dir, a.name, pidns);
+
+    // Step 5.
+    if let Err(msg) = lock_down(a.params, &prog) {
         unregister();
         fail(a.status_w, &msg);
     }
@@ -477,9 +533,14 @@ pub(super) fn run(a: Args<'_>) -> ! {
         // SAFETY: restoring the caller's signal mask for the command.
         unsafe { libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
         reset_signals();
+        // A session of its own: no controlling terminal to push input
+        // into (TIOCSTI), no signals from the caller's terminal.
+        // SAFETY: setsid in a process that is not a group leader.
+        unsafe { libc::setsid() };
         if let Some(fd) = a.log {
             redirect_output(fd);
         }
+        close_all_but(&[]);
         exec(&a.path, &a.argv);
     }
 
@@ -488,12 +549,8 @@ pub(super) fn run(a: Args<'_>) -> ! {
     // and removed by the next lookup).
     outlive_parent();
 
-    // Out of the caller's session, so that its terminal's signals reach
-    // the command (same process group) but not the reaper; and hold no
-    // descriptor of the caller other than the status pipe.
-    // SAFETY: setsid in a process that is not a group leader.
-    unsafe { libc::setsid() };
-    close_all_but(&[a.status_w, dir.as_ref().map_or(-1, |d| d.as_raw_fd())]);
+    // Hold no descriptor of the caller other than the status pipe.
+    close_all_but(&[a.status_w, dir.as_raw_fd()]);
 
     // The reaper must not hold the caller's terminal or pipes.
     if let Some(fd) = a.log {

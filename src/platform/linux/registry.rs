@@ -21,8 +21,9 @@ use crate::options::{Allow, JailParams};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::ffi::CString;
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// Default registry directory.
@@ -170,6 +171,124 @@ pub struct Registry {
     dir: PathBuf,
 }
 
+fn cstr(s: &str) -> io::Result<CString> {
+    CString::new(s).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+/// `openat(dir, name, flags)` as a `File`.
+fn open_at(dir: &File, name: &str, flags: libc::c_int, mode: libc::c_uint) -> io::Result<File> {
+    let c = cstr(name)?;
+    // SAFETY: openat relative to a directory descriptor we own, with a
+    // NUL-terminated name; the descriptor returned is owned by `File`.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), c.as_ptr(), flags | libc::O_CLOEXEC, mode) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just returned by openat and is not used elsewhere.
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+/// Read `name` in `dir` (never through a symbolic link).
+fn read_at(dir: &File, name: &str) -> Option<String> {
+    let mut f = open_at(dir, name, libc::O_RDONLY | libc::O_NOFOLLOW, 0).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    io::Read::read_to_string(&mut f, &mut text).ok()?;
+    Some(text)
+}
+
+/// Unlink `name` in `dir`.
+fn unlink_at(dir: &File, name: &str) {
+    if let Ok(c) = cstr(name) {
+        // SAFETY: unlinkat relative to our directory descriptor.
+        unsafe { libc::unlinkat(dir.as_raw_fd(), c.as_ptr(), 0) };
+    }
+}
+
+/// The names in `dir`.
+fn names_at(dir: &File) -> Vec<String> {
+    // fdopendir takes the descriptor over: give it a duplicate.
+    // SAFETY: dup of a descriptor we own.
+    let fd = unsafe { libc::fcntl(dir.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 0) };
+    if fd < 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // SAFETY: fdopendir owns `fd` from here; readdir's entries are valid
+    // until the next readdir; closedir frees the stream and the fd.
+    unsafe {
+        libc::lseek(fd, 0, libc::SEEK_SET);
+        let d = libc::fdopendir(fd);
+        if d.is_null() {
+            libc::close(fd);
+            return out;
+        }
+        loop {
+            let ent = libc::readdir(d);
+            if ent.is_null() {
+                break;
+            }
+            let name = std::ffi::CStr::from_ptr((*ent).d_name.as_ptr());
+            if let Ok(n) = name.to_str() {
+                out.push(n.to_string());
+            }
+        }
+        libc::closedir(d);
+    }
+    out
+}
+
+/// 16 random hex digits for a temporary name.
+fn random_suffix() -> String {
+    let mut b = [0u8; 8];
+    // SAFETY: getrandom fills the 8-byte buffer we own.
+    let n = unsafe { libc::getrandom(b.as_mut_ptr().cast(), b.len(), 0) };
+    if n != b.len() as isize {
+        // Unreachable on a kernel with getrandom(2); still unpredictable
+        // enough with O_EXCL refusing any planted name.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        b = (t ^ (u64::from(std::process::id()) << 32)).to_ne_bytes();
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Write `e` into the registry `dir` (shown as `path` in errors)
+/// atomically: a new temporary file (`O_EXCL|O_NOFOLLOW`, unpredictable
+/// name), then rename.
+pub fn write_at(dir: &File, path: &Path, e: &Entry) -> Result<()> {
+    let file = format!("{}.jail", e.name);
+    let tmp = format!(".{}.jail.{}", e.name, random_suffix());
+    let res = (|| -> io::Result<()> {
+        let mut f = open_at(
+            dir,
+            &tmp,
+            libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW,
+            0o600,
+        )?;
+        f.write_all(e.render().as_bytes())?;
+        let (t, c) = (cstr(&tmp)?, cstr(&file)?);
+        // SAFETY: renameat within one directory descriptor we own, with
+        // NUL-terminated names.
+        if unsafe { libc::renameat(dir.as_raw_fd(), t.as_ptr(), dir.as_raw_fd(), c.as_ptr()) } != 0
+        {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    })();
+    res.map_err(|source| {
+        unlink_at(dir, &tmp);
+        Error::CantCreate {
+            path: path.join(file),
+            source,
+        }
+    })
+}
+
 impl Registry {
     /// A registry in `dir` (not created until needed).
     pub fn new(dir: PathBuf) -> Self {
@@ -186,102 +305,145 @@ impl Registry {
         self.dir.join(format!("{name}.jail"))
     }
 
-    /// Create the directory (mode 0700) if it is missing.
+    /// Create the directory (mode 0700, owned by the caller, root) if it
+    /// is missing.
     pub fn ensure_dir(&self) -> Result<()> {
-        if self.dir.is_dir() {
-            return Ok(());
+        if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.exists() {
+                fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o755)
+                    .create(parent)
+                    .map_err(|source| Error::CantCreate {
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
+            }
         }
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&self.dir)
-            .map_err(|source| Error::CantCreate {
+        match fs::DirBuilder::new().mode(0o700).create(&self.dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            Err(source) => Err(Error::CantCreate {
                 path: self.dir.clone(),
                 source,
-            })
+            }),
+        }
+    }
+
+    /// The directory, opened without following a symbolic link and
+    /// checked: a directory owned by root with no access for group or
+    /// others.  `Ok(None)` when it does not exist (or the caller may not
+    /// open it: then it holds nothing this caller could act on).
+    pub fn open_dir(&self) -> Result<Option<File>> {
+        let f = match OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_CLOEXEC | libc::O_DIRECTORY | libc::O_NOFOLLOW)
+            .open(&self.dir)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => return Ok(None),
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::ELOOP) | Some(libc::ENOTDIR)
+                ) =>
+            {
+                return Err(Error::Config(format!(
+                    "registry {} is a symbolic link or not a directory: refusing to use it \
+                     (remove it, or set SVCJ_RUNDIR to a directory owned by root with mode 0700)",
+                    self.dir.display()
+                )))
+            }
+            Err(source) => {
+                return Err(Error::NoInput {
+                    path: self.dir.clone(),
+                    source,
+                })
+            }
+        };
+        let m = f.metadata().map_err(|source| Error::NoInput {
+            path: self.dir.clone(),
+            source,
+        })?;
+        if m.uid() != 0 || m.mode() & 0o077 != 0 {
+            return Err(Error::Config(format!(
+                "registry directory {} must be owned by root with mode 0700, but it is \
+                 owned by uid {} with mode {:04o}: fix it (chown root {0}; chmod 0700 {0}) \
+                 or remove it",
+                self.dir.display(),
+                m.uid(),
+                m.mode() & 0o7777
+            )));
+        }
+        Ok(Some(f))
     }
 
     /// Read `name`'s entry as it is on disk (no liveness check).
-    pub fn read_raw(&self, name: &str) -> Option<Entry> {
-        let text = fs::read_to_string(self.entry_path(name)).ok()?;
-        Entry::parse(&text)
+    pub fn read_raw(&self, name: &str) -> Result<Option<Entry>> {
+        let Some(dir) = self.open_dir()? else {
+            return Ok(None);
+        };
+        Ok(read_at(&dir, &format!("{name}.jail")).and_then(|t| Entry::parse(&t)))
     }
 
-    /// `name`'s entry if its reaper is alive; a stale entry is removed.
-    pub fn load(&self, name: &str) -> Option<Entry> {
-        let path = self.entry_path(name);
-        let text = fs::read_to_string(&path).ok()?;
+    /// `name`'s entry in `dir` if its reaper is alive; a stale entry is
+    /// removed.
+    fn load_at(dir: &File, name: &str) -> Option<Entry> {
+        let file = format!("{name}.jail");
+        let text = read_at(dir, &file)?;
         match Entry::parse(&text) {
-            Some(e) if is_live(&e) => Some(e),
+            Some(e) if e.name == name && is_live(&e) => Some(e),
             _ => {
-                log::debug!("removing stale registry entry {}", path.display());
-                let _ = fs::remove_file(&path);
+                log::debug!("removing stale registry entry {file}");
+                unlink_at(dir, &file);
                 None
             }
         }
     }
 
-    /// Every live entry, sorted by name; stale ones are removed.
-    pub fn list(&self) -> Vec<Entry> {
-        let Ok(rd) = fs::read_dir(&self.dir) else {
-            return Vec::new();
+    /// `name`'s entry if its reaper is alive; a stale entry is removed.
+    pub fn load(&self, name: &str) -> Result<Option<Entry>> {
+        let Some(dir) = self.open_dir()? else {
+            return Ok(None);
         };
-        let mut out: Vec<Entry> = rd
-            .flatten()
-            .filter_map(|d| {
-                let f = d.file_name();
-                let f = f.to_str()?;
+        Ok(Self::load_at(&dir, name))
+    }
+
+    /// Every live entry, sorted by name; stale ones are removed.
+    pub fn list(&self) -> Result<Vec<Entry>> {
+        let Some(dir) = self.open_dir()? else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<Entry> = names_at(&dir)
+            .into_iter()
+            .filter_map(|f| {
                 let name = f.strip_suffix(".jail")?;
                 if name.starts_with('.') {
                     return None;
                 }
-                self.load(name)
+                Self::load_at(&dir, name)
             })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
-        out
+        Ok(out)
     }
 
-    /// Write `e` atomically (temp file + rename).
+    /// Write `e` atomically (see [`write_at`]).
     pub fn write(&self, e: &Entry) -> Result<()> {
-        let path = self.entry_path(&e.name);
-        let tmp = self
-            .dir
-            .join(format!(".{}.jail.{}", e.name, std::process::id()));
-        let res = (|| -> io::Result<()> {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o644)
-                .open(&tmp)?;
-            f.write_all(e.render().as_bytes())?;
-            f.set_permissions(fs::Permissions::from_mode(0o644))?;
-            fs::rename(&tmp, &path)
-        })();
-        res.map_err(|source| {
-            let _ = fs::remove_file(&tmp);
-            Error::CantCreate { path, source }
-        })
+        let dir = self.open_dir()?.ok_or_else(|| Error::CantCreate {
+            path: self.dir.clone(),
+            source: io::Error::from_raw_os_error(libc::ENOENT),
+        })?;
+        write_at(&dir, &self.dir, e)
     }
 
     /// Remove `name`'s entry if it still describes the jail with PID
     /// namespace `pidns` (never someone else's newer entry).
     pub fn remove_if(&self, name: &str, pidns: u64) {
-        if let Some(e) = self.read_raw(name) {
-            if e.pidns == pidns {
-                let _ = fs::remove_file(self.entry_path(name));
-            }
+        if let Ok(Some(dir)) = self.open_dir() {
+            remove_at(&dir, name, pidns);
         }
-    }
-
-    /// The directory, opened (close-on-exec).
-    pub fn open_dir(&self) -> Option<File> {
-        OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_CLOEXEC | libc::O_DIRECTORY)
-            .open(&self.dir)
-            .ok()
     }
 
     /// Take the creation lock (blocks while another creation holds it).
@@ -290,11 +452,9 @@ impl Registry {
             path: self.dir.clone(),
             source,
         };
-        let file = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_CLOEXEC | libc::O_DIRECTORY)
-            .open(&self.dir)
-            .map_err(err)?;
+        let file = self
+            .open_dir()?
+            .ok_or_else(|| err(io::Error::from_raw_os_error(libc::ENOENT)))?;
         loop {
             // SAFETY: flock on a descriptor we own; no memory is involved.
             if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
@@ -338,30 +498,12 @@ pub fn vantage(e: &Entry) -> Vantage {
 
 /// [`Registry::remove_if`] through a directory descriptor.
 pub fn remove_at(dir: &File, name: &str, pidns: u64) {
-    let Ok(file) = std::ffi::CString::new(format!("{name}.jail")) else {
-        return;
-    };
-    // SAFETY: openat relative to a directory descriptor we own, with a
-    // NUL-terminated name; the returned descriptor is owned by `File`.
-    let fd = unsafe {
-        libc::openat(
-            dir.as_raw_fd(),
-            file.as_ptr(),
-            libc::O_RDONLY | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return;
-    }
-    // SAFETY: `fd` was just returned by openat and is not used elsewhere.
-    let mut f = unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-    let mut text = String::new();
-    if io::Read::read_to_string(&mut f, &mut text).is_err() {
-        return;
-    }
-    if Entry::parse(&text).is_some_and(|e| e.pidns == pidns) {
-        // SAFETY: unlinkat relative to our directory descriptor.
-        unsafe { libc::unlinkat(dir.as_raw_fd(), file.as_ptr(), 0) };
+    let file = format!("{name}.jail");
+    if read_at(dir, &file)
+        .and_then(|t| Entry::parse(&t))
+        .is_some_and(|e| e.pidns == pidns)
+    {
+        unlink_at(dir, &file);
     }
 }
 
@@ -381,11 +523,55 @@ pub fn release_shared(fd: std::os::fd::RawFd) {
 /// never removed as stale by mistake.
 pub fn is_live(e: &Entry) -> bool {
     match vantage(e) {
-        Vantage::Host => matches!(proc_id(Path::new("/proc"), e.reaper),
-            Some(id) if id.pidns == e.pidns && id.starttime == e.starttime),
+        Vantage::Host => is_reaper(Path::new("/proc"), e),
         Vantage::Inside | Vantage::Elsewhere => true,
     }
 }
+
+/// Whether `e.reaper`, seen in `proc`, is the svcj reaper the entry
+/// describes: the same process (PID namespace and start time), PID 1 of
+/// that namespace, which is not the caller's own, in the caller's user
+/// namespace (a jail cannot make a PID namespace there), named
+/// `svcj-reaper`.  Only then may a tool act on the entry: anything else
+/// is stale, or forged.
+pub fn is_reaper(proc: &Path, e: &Entry) -> bool {
+    let Some(id) = proc_id(proc, e.reaper) else {
+        return false;
+    };
+    if id.pidns != e.pidns || id.starttime != e.starttime {
+        return false;
+    }
+    if own_pidns() == Some(e.pidns) {
+        log::debug!("{}: entry names the caller's own PID namespace", e.name);
+        return false;
+    }
+    let dir = proc.join(e.reaper.to_string());
+    let ino = |p: &Path| fs::metadata(p).ok().map(|m| m.ino());
+    if ino(&dir.join("ns/user")).is_none() || ino(&dir.join("ns/user")) != ino(&proc.join("self/ns/user")) {
+        log::debug!("{}: PID {} is in another user namespace", e.name, e.reaper);
+        return false;
+    }
+    let pid1 = fs::read_to_string(dir.join("status")).ok().is_some_and(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("NSpid:"))
+            .and_then(|v| v.split_whitespace().last().map(|p| p == "1"))
+            .unwrap_or(false)
+    });
+    let comm = fs::read_to_string(dir.join("comm")).unwrap_or_default();
+    if !pid1 || comm.trim_end() != REAPER_NAME {
+        log::debug!(
+            "{}: PID {} is not a svcj reaper (PID 1 of its namespace: {pid1}, name {:?})",
+            e.name,
+            e.reaper,
+            comm.trim_end()
+        );
+        return false;
+    }
+    true
+}
+
+/// The reaper's process name (`prctl(PR_SET_NAME)`).
+pub const REAPER_NAME: &str = "svcj-reaper";
 
 /// The held creation lock; released on drop.
 #[derive(Debug)]
@@ -484,7 +670,7 @@ mod tests {
         assert_eq!(free, 0);
         drop(other);
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
-        assert!(r.list().is_empty());
+        assert!(r.list().unwrap().is_empty());
         // A stale entry (PID 999999999 cannot exist) is removed on load.
         let e = Entry {
             name: "svcj-x".into(),
@@ -495,8 +681,8 @@ mod tests {
             params: JailParams::default(),
         };
         r.write(&e).unwrap();
-        assert_eq!(r.read_raw("svcj-x"), Some(e));
-        assert_eq!(r.load("svcj-x"), None);
+        assert_eq!(r.read_raw("svcj-x").unwrap(), Some(e));
+        assert_eq!(r.load("svcj-x").unwrap(), None);
         assert!(!r.entry_path("svcj-x").exists());
         fs::remove_dir(&dir).unwrap();
     }
