@@ -4,7 +4,6 @@
 
 mod util;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use svcj::options::{parse, SvcjOption};
@@ -536,6 +535,7 @@ fn status_not_root_says_the_registry_is_unreadable() {
     let env = util::Env::new("status-nobody");
     std::fs::create_dir_all(&env.rundir).unwrap();
     // The registry is root's and private, as svcj-exec creates it.
+    use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&env.rundir, std::fs::Permissions::from_mode(0o700)).unwrap();
     let o = setpriv(&NOBODY)
         .arg("status")
