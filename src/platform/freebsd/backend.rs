@@ -305,6 +305,7 @@ impl<K: Kernel> Platform for Backend<K> {
         let get = |n: &str| -> Result<i64> {
             self.k
                 .sysctl_int(n)
+                .inspect_err(|e| log::debug!("sysctl {n}: {e}"))
                 .map_err(|e| Error::os(format!("sysctl {n}"), e))?
                 .ok_or_else(|| {
                     Error::os(

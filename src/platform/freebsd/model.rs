@@ -553,6 +553,13 @@ impl Kernel for Model {
                         .is_some_and(|a| p.allow.contains(a)),
                 )),
             };
+            // vfs_setopt: an int parameter's buffer must be exactly one
+            // int; vfs_setopt_part/vfs_setopts (addresses, strings) take
+            // a larger buffer and report the length used.
+            let exact = !matches!(n.as_str(), "name" | "path" | "ip4.addr" | "ip6.addr");
+            if exact && iov.value_buf_mut(i).is_some_and(|b| b.len() != bytes.len()) {
+                return Err(fail(libc::EINVAL, ""));
+            }
             write_out(iov, i, &bytes)?;
         }
         Ok(jid)
