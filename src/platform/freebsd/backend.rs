@@ -5,7 +5,7 @@
 //! values are decoded, the parameter list a create hands to jail_set(2),
 //! which jail a failed start removes, and how a refusal is explained.
 //! The real kernel (`sys`, FreeBSD only) and a model of `kern_jail.c`
-//! ([`super::model`], tests only) both implement [`Kernel`], so these
+//! (`model`, tests only) both implement [`Kernel`], so these
 //! paths run under `cargo test` on Linux.
 //!
 //! The `jail` crate stays in use behind [`Kernel::jids`] and
