@@ -663,6 +663,11 @@ mod tests {
         b.create_and_run(&jn("a"), &p, &sh("exit 0")).unwrap();
         let e = b.create_and_run(&jn("b"), &p, &sh("exit 0")).unwrap_err();
         assert!(e.to_string().contains("max number of jail children"), "{e}");
+        // A dying jail still holds its slot.
+        let a = by_name(&b, "a").unwrap();
+        b.kernel().make_dying(a.jid);
+        let e = b.create_and_run(&jn("b"), &p, &sh("exit 0")).unwrap_err();
+        assert!(e.to_string().contains("max number of jail children"), "{e}");
     }
 
     #[test]
