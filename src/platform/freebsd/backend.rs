@@ -765,6 +765,28 @@ mod tests {
     }
 
     #[test]
+    fn only_the_jail_crates_panic_free_paths_are_used() {
+        // jail::param::get (and RunningJail::name/params, built on it)
+        // panics on a type it does not expect; under `panic = "abort"`
+        // that would kill svcj-check.  The listing iterator and from_jid
+        // are plain jail_get(2) calls without panicking paths.
+        let src = include_str!("sys.rs");
+        for (i, _) in src.match_indices("jail::") {
+            let used: String = src[i..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            assert!(
+                matches!(
+                    used.as_str(),
+                    "jail::RunningJail::all" | "jail::RunningJail::from_jid"
+                ),
+                "sys.rs uses {used}"
+            );
+        }
+    }
+
+    #[test]
     fn non_root_is_refused() {
         let m = Model::new();
         m.st.borrow_mut().root = false;
