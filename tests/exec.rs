@@ -49,7 +49,7 @@ fn dry_run_prints_parameters_and_creates_nothing() {
     assert_eq!(
         stdout(&o),
         "name=svcj-web\npath=/ mount.nodevfs host=inherit ip4=new ip4.addr=192.0.2.1 \
-         ip6=inherit allow.reserved_ports\n"
+         ip6=new allow.reserved_ports\n"
     );
     assert!(stderr(&o).contains("web: unknown service jail option: nosuchoption"));
     assert!(!env.rundir.exists());

@@ -120,7 +120,7 @@ impl OptionsReport {
         let mut out = String::new();
         let opts: Vec<&str> = self.options.iter().map(|o| o.word()).collect();
         if opts.is_empty() {
-            out.push_str("options: (none): no network, no SysV IPC, no allow.* permission\n");
+            out.push_str("options: (none): no network, no SysV IPC\n");
         } else {
             out.push_str(&super::wrap_words("options:", &opts, 4));
         }
@@ -135,6 +135,21 @@ impl OptionsReport {
             let first = format!("  {:<width$} ", o.word());
             let words: Vec<&str> = text.split(' ').collect();
             out.push_str(&super::wrap_words(&first, &words, width + 3));
+        }
+        if !linux {
+            // kern_jail.c gives every new jail JAIL_DEFAULT_ALLOW (as far
+            // as the parent has it); svcj clears set_hostname.
+            use crate::platform::freebsd::jailparam::{DENIED, KERNEL_DEFAULT_ALLOW};
+            let d: Vec<&str> = KERNEL_DEFAULT_ALLOW
+                .iter()
+                .filter(|a| !DENIED.contains(&a.replace("allow.", "allow.no").as_str()))
+                .map(|a| a.trim_start_matches("allow."))
+                .collect();
+            out.push_str(&super::wrap_words(
+                "kernel defaults (every new jail, no option needed):",
+                &d,
+                4,
+            ));
         }
         out.push_str(&format!("exposure: {}\n", self.params.exposure()));
         if !self.unused_addrs.is_empty() {
@@ -234,7 +249,19 @@ mod tests {
         let r = check(&[], "").unwrap();
         assert!(r.options.is_empty());
         assert_eq!(r.words, vec!["path=/", "mount.nodevfs", "host=inherit"]);
-        assert!(r.render_text(false).contains("no network"));
+        let t = r.render_text(false);
+        assert!(t.contains("no network"), "{t}");
+        // Not "no allow.*": every new FreeBSD jail holds the defaults.
+        assert!(!t.contains("no allow"), "{t}");
+        assert!(
+            t.contains(
+                "kernel defaults (every new jail, no option needed): reserved_ports\n    \
+                 unprivileged_proc_debug suser"
+            ),
+            "{t}"
+        );
+        assert!(!t.contains("set_hostname"), "{t}");
+        assert!(!r.render_text(true).contains("kernel defaults"));
     }
 
     #[test]

@@ -256,11 +256,7 @@ impl StatusReport {
                     .iter()
                     .map(|a| a.strip_prefix("allow.").unwrap_or(a))
                     .collect();
-                out.push_str(&super::wrap_words(
-                    "  kernel defaults (every jail, no option):",
-                    &d,
-                    4,
-                ));
+                out.push_str(&super::wrap_words("  kernel defaults:", &d, 4));
             }
         }
         out
@@ -348,9 +344,12 @@ mod tests {
         assert_eq!(named.granted, vec!["allow.raw_sockets"]);
         let t = r.render_text();
         assert!(
-            t.contains("kernel defaults (every jail, no option): reserved_ports"),
+            t.contains("  kernel defaults: reserved_ports unprivileged_proc_debug suser\n"),
             "{t}"
         );
+        for l in t.lines() {
+            assert!(l.len() <= 80, "{l:?}");
+        }
         let cron_row = t.lines().find(|l| l.starts_with("svcj-cron")).unwrap();
         assert!(cron_row.ends_with(" -"), "no option granted anything: {t}");
         let j = r.to_json();

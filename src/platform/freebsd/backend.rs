@@ -5,7 +5,7 @@
 //! values are decoded, the parameter list a create hands to jail_set(2),
 //! which jail a failed start removes, and how a refusal is explained.
 //! The real kernel (`sys`, FreeBSD only) and a model of `kern_jail.c`
-//! ([`super::model`], tests only) both implement [`Kernel`], so these
+//! (`model`, tests only) both implement [`Kernel`], so these
 //! paths run under `cargo test` on Linux.
 //!
 //! The `jail` crate stays in use behind [`Kernel::jids`] and
@@ -305,6 +305,7 @@ impl<K: Kernel> Platform for Backend<K> {
         let get = |n: &str| -> Result<i64> {
             self.k
                 .sysctl_int(n)
+                .inspect_err(|e| log::debug!("sysctl {n}: {e}"))
                 .map_err(|e| Error::os(format!("sysctl {n}"), e))?
                 .ok_or_else(|| {
                     Error::os(
@@ -662,6 +663,11 @@ mod tests {
         b.create_and_run(&jn("a"), &p, &sh("exit 0")).unwrap();
         let e = b.create_and_run(&jn("b"), &p, &sh("exit 0")).unwrap_err();
         assert!(e.to_string().contains("max number of jail children"), "{e}");
+        // A dying jail still holds its slot.
+        let a = by_name(&b, "a").unwrap();
+        b.kernel().make_dying(a.jid);
+        let e = b.create_and_run(&jn("b"), &p, &sh("exit 0")).unwrap_err();
+        assert!(e.to_string().contains("max number of jail children"), "{e}");
     }
 
     #[test]
@@ -756,6 +762,28 @@ mod tests {
         m.unknown("ip6");
         let f = Backend::with_kernel(m).ip_features();
         assert!(f.inet && !f.inet6);
+    }
+
+    #[test]
+    fn only_the_jail_crates_panic_free_paths_are_used() {
+        // jail::param::get (and RunningJail::name/params, built on it)
+        // panics on a type it does not expect; under `panic = "abort"`
+        // that would kill svcj-check.  The listing iterator and from_jid
+        // are plain jail_get(2) calls without panicking paths.
+        let src = include_str!("sys.rs");
+        for (i, _) in src.match_indices("jail::") {
+            let used: String = src[i..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            assert!(
+                matches!(
+                    used.as_str(),
+                    "jail::RunningJail::all" | "jail::RunningJail::from_jid"
+                ),
+                "sys.rs uses {used}"
+            );
+        }
     }
 
     #[test]

@@ -6,17 +6,20 @@
 //! some process lives in it, so there is no moment at which an empty jail
 //! could leak (the `jail` crate always creates persistent jails and cannot
 //! create and attach at once, which is why creation does not use it).
-//! Lookup by JID, listing and reading parameters back use the `jail` crate;
-//! lookup by name is our own jail_get(2), to tell "no such jail" (ENOENT)
-//! from a real failure, which the crate reports as one error text.
+//! Listing and JID checks use the `jail` crate (code paths that cannot
+//! panic); names and parameters are read with our own jail_get(2), which
+//! also tells "no such jail" (ENOENT) from a real failure and reads the
+//! node-typed `ip4`, `ip6` and `sysv*` parameters the crate refuses.
 //! Members come from the `kern.proc` sysctl (`ki_jid`); removal is
 //! jail_remove(2), which makes the kernel SIGKILL whatever is left (EINVAL,
 //! no such jail, is success: the jail already ended with its last process).
 //!
-//! The parts that need no kernel — the typed parameter list
-//! ([`jailparam`]), the process-table walk ([`kproc`]) and the
-//! fork/hook/exec/wait plumbing ([`exec`]) — are compiled and unit-tested
-//! on every OS; only the system-call glue in `sys` is FreeBSD-only.
+//! Every decision — the typed parameter list ([`jailparam`]), the
+//! process-table walk ([`kproc`]), the fork/hook/exec/wait plumbing
+//! ([`exec`]) and the backend logic over a small [`backend::Kernel`]
+//! trait ([`backend`]) — is compiled and unit-tested on every OS, the
+//! backend against a model of `kern_jail.c` (`model`, tests only); only
+//! the system-call glue in `sys` is FreeBSD-only.
 
 pub mod backend;
 pub mod exec;

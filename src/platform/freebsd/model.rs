@@ -23,6 +23,7 @@
 //!   model answers them through jail_get(2) like the kernel does;
 //! * a parameter the kernel does not know (module not loaded) fails the
 //!   whole jail_get(2)/jail_set(2) call: EINVAL "unknown parameter";
+//! * a dying jail still counts in `children.cur` until it is freed;
 //! * a jail without `persist` dies with its last process; jail_get(2)
 //!   without `JAIL_DYING` does not find a dying jail (ENOENT), jail_remove(2)
 //!   of a dying jail succeeds and does nothing, of a missing one is EINVAL.
@@ -293,8 +294,10 @@ impl Model {
             .cloned()
     }
 
+    /// `pr_childcount`: it drops when a prison is freed, not when it
+    /// starts dying, so a dying jail still takes a `children.max` slot.
     fn children_cur(st: &State) -> i64 {
-        st.jails.values().filter(|j| !j.dying).count() as i64
+        st.jails.len() as i64
     }
 
     /// `kern_jail_set` for `JAIL_CREATE` (with or without `JAIL_ATTACH`).
@@ -553,6 +556,13 @@ impl Kernel for Model {
                         .is_some_and(|a| p.allow.contains(a)),
                 )),
             };
+            // vfs_setopt: an int parameter's buffer must be exactly one
+            // int; vfs_setopt_part/vfs_setopts (addresses, strings) take
+            // a larger buffer and report the length used.
+            let exact = !matches!(n.as_str(), "name" | "path" | "ip4.addr" | "ip6.addr");
+            if exact && iov.value_buf_mut(i).is_some_and(|b| b.len() != bytes.len()) {
+                return Err(fail(libc::EINVAL, ""));
+            }
             write_out(iov, i, &bytes)?;
         }
         Ok(jid)
