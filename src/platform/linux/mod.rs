@@ -174,6 +174,8 @@ fn open_log(path: &Path) -> Result<File> {
         .open(path)
         .map_err(|source| match source.raw_os_error() {
             Some(libc::ELOOP) => refuse("a symbolic link"),
+            // A FIFO nobody reads (O_NONBLOCK): not a regular file.
+            Some(libc::ENXIO) => refuse("not a regular file"),
             _ => Error::CantCreate {
                 path: path.to_path_buf(),
                 source,
@@ -511,6 +513,23 @@ impl Platform for Linux {
                     // The jail is empty and the reaper is exiting: reap it
                     // so nothing is left when we return.
                     reap();
+                } else if code != 0 {
+                    // A failed start removes the jail it created, with
+                    // whatever the start left running (jail(8) does the
+                    // same when exec.start fails).  This jail is ours: its
+                    // reaper is our child.
+                    log::debug!("{name}: the command failed ({code}): removing the jail");
+                    let info = JailInfo {
+                        jid: pid,
+                        name: name.to_string(),
+                        params: params.clone(),
+                    };
+                    let removed = self.remove(&info);
+                    reap();
+                    if let Err(e) = removed {
+                        log::warn!("{name}: removing the jail after the failed start: {e}");
+                        return Err(e);
+                    }
                 }
                 Ok(code)
             }
