@@ -20,18 +20,32 @@ pub fn parse<C: clap::Parser>() -> Result<C, ExitCode> {
     })
 }
 
-/// Send log records at the level `-v` asked for (warnings by default) to
-/// stderr, without timestamps.
-pub fn init_logging(verbose: u8) {
-    let level = match verbose {
+/// The log filter for `-v` given `verbose` times: warnings and errors by
+/// default, debug records (what is created, attached, signalled, removed,
+/// and each kernel call that fails) with `-v`, everything with `-vv`.
+pub fn log_filter(verbose: u8) -> &'static str {
+    match verbose {
         0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
-    env_logger::Builder::new()
-        .parse_filters(level)
+        1 => "debug",
+        _ => "trace",
+    }
+}
+
+/// Send log records to stderr (never stdout, which carries the tools'
+/// reports), without timestamps, at the level `-v` asked for.  `RUST_LOG`,
+/// when set, is applied on top with env_logger's syntax: `RUST_LOG=info`
+/// replaces the level, `RUST_LOG=svcj::kill=trace` adds detail for one
+/// module.
+pub fn init_logging(verbose: u8) {
+    let mut b = env_logger::Builder::new();
+    b.parse_filters(log_filter(verbose))
         .format_timestamp(None)
-        .init();
+        .target(env_logger::Target::Stderr);
+    if let Ok(spec) = std::env::var("RUST_LOG") {
+        b.parse_filters(&spec);
+    }
+    // A second initialisation (a test calling this twice) is harmless.
+    let _ = b.try_init();
 }
 
 /// The exit status for `code` (a value outside 0..=255 is a bug:

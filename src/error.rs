@@ -58,6 +58,11 @@ pub enum Error {
     #[error("{0}")]
     NestedLimit(String),
 
+    /// The enclosing jail refused to create a child jail (EPERM without a
+    /// kernel message); the text names the likely causes.
+    #[error("{0}")]
+    Refused(String),
+
     /// The command to run does not exist.
     #[error("{0}: command not found")]
     CommandNotFound(String),
@@ -109,7 +114,7 @@ impl Error {
             | Error::BadAddress { .. }
             | Error::SysvipcConflict { .. }
             | Error::UnknownOption(_) => EX_DATAERR,
-            Error::NotRoot(_) | Error::CommandNotExecutable(_) => EX_NOPERM,
+            Error::NotRoot(_) | Error::Refused(_) | Error::CommandNotExecutable(_) => EX_NOPERM,
             Error::JailExists(_)
             | Error::NoSuchJail(_)
             | Error::NestedLimit(_)
@@ -139,6 +144,7 @@ mod tests {
         assert_eq!(Error::Usage("x".into()).exit_code(), 64);
         assert_eq!(Error::UnknownOption("x".into()).exit_code(), 65);
         assert_eq!(Error::NotRoot("svcj-exec".into()).exit_code(), 77);
+        assert_eq!(Error::Refused("x".into()).exit_code(), 77);
         assert_eq!(Error::JailExists("svcj-a".into()).exit_code(), 69);
         assert_eq!(Error::CommandNotFound("nope".into()).exit_code(), 66);
         assert_eq!(

@@ -6,11 +6,21 @@
 //! `svcj-check` (which validates and explains it) and the golden tests
 //! (which compare [`JailParams::jail_words`] with what `jail -c` would get).
 //!
-//! Runtime semantics follow rc.subr: an unknown word is reported and
-//! ignored (every option only *grants*, so ignoring one is the
-//! least-privilege outcome), `sysvipc` with `sysvipcnew` is an error, and
-//! duplicates are harmless.  Unlike the rc.subr of 14.x/15.0, an address
-//! switches only *its own* family from `inherit` to `new`.
+//! Runtime semantics follow the newest rc.subr: an unknown word is
+//! reported and ignored (every option only *grants*, so ignoring one is the
+//! least-privilege outcome), more than one SysV word (`sysvipc` with
+//! `sysvipcnew`, or one of them twice: rc.subr counts words) is an error,
+//! other duplicates are harmless.  Addresses follow rc.subr's one
+//! `_svcj_ip` for both families: any address at all switches *both*
+//! families from `inherit` to `new`, so IPv4 addresses alone leave the
+//! jail without IPv6; rc.subr builds each list by prepending, so the
+//! *last* address listed becomes `ip4.addr[0]` / `ip6.addr[0]`, the jail's
+//! primary address, and the lists here are in that order.  A family the
+//! kernel lacks (`kern.features.inet` / `inet6`) is left out by
+//! [`Parsed::drop_missing_families`], with a warning naming the ignored
+//! addresses.  One deliberate difference (svcj-tools(7) DIFFERENCES):
+//! addresses whose family no option grants are dropped with a warning,
+//! where rc.subr would pass them and so grant that family.
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -351,6 +361,56 @@ impl Parsed {
     }
 }
 
+/// Which address families the running kernel has (FreeBSD:
+/// `kern.features.inet` and `kern.features.inet6`, absent when the kernel
+/// was built without them; a jail parameter of a missing family is an
+/// "unknown parameter" to jail_set(2)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct IpFeatures {
+    /// `kern.features.inet`
+    pub inet: bool,
+    /// `kern.features.inet6`
+    pub inet6: bool,
+}
+
+impl IpFeatures {
+    /// Both families, what nearly every kernel has.
+    pub const BOTH: IpFeatures = IpFeatures {
+        inet: true,
+        inet6: true,
+    };
+}
+
+impl Parsed {
+    /// Leave out the family the kernel lacks, as the newest rc.subr does:
+    /// its `ip4`/`ip6` parameter and addresses are dropped.  Returns one
+    /// warning per family whose addresses (or grant) are ignored.
+    pub fn drop_missing_families(&mut self, f: IpFeatures) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let p = &mut self.params;
+        if !f.inet && p.ip4 != JailSys::Disable {
+            let addrs = std::mem::take(&mut p.ip4_addrs);
+            p.ip4 = JailSys::Disable;
+            warnings.push(missing_family("IPv4", "inet", &addrs));
+        }
+        if !f.inet6 && p.ip6 != JailSys::Disable {
+            let addrs = std::mem::take(&mut p.ip6_addrs);
+            p.ip6 = JailSys::Disable;
+            warnings.push(missing_family("IPv6", "inet6", &addrs));
+        }
+        warnings
+    }
+}
+
+fn missing_family<T: fmt::Display>(fam: &str, feature: &str, addrs: &[T]) -> String {
+    let what = if addrs.is_empty() {
+        format!("{fam} is not granted")
+    } else {
+        format!("{fam} addresses {} are ignored", join(addrs))
+    };
+    format!("the kernel has no {fam} (kern.features.{feature} is absent): {what}")
+}
+
 /// `word` with its control characters escaped (`\u{1b}`), so that a
 /// message quoting an rc.conf value cannot drive the admin's terminal.
 /// Other characters, including non-ASCII ones, are kept as they are.
@@ -367,11 +427,15 @@ pub fn printable(word: &str) -> String {
 }
 
 /// Parse an address list (`<name>_svcj_ipaddrs`): words separated by
-/// white space; a word containing `:` is IPv6, any other IPv4.
+/// white space; a word containing `:` is IPv6, any other IPv4.  Each
+/// family's list is in rc.subr's order, the *reverse* of the input (rc.subr
+/// prepends each address), so the last address listed is the primary one
+/// (`ip[0]`; the kernel sorts the others).  A repeated address is kept
+/// once, where it would be first in that order.
 pub fn parse_addrs(list: &str) -> Result<(Vec<Ipv4Addr>, Vec<Ipv6Addr>)> {
     let mut v4 = Vec::new();
     let mut v6 = Vec::new();
-    for word in list.split_whitespace() {
+    for word in list.split_whitespace().rev() {
         let bad = |reason: &str| Error::BadAddress {
             addr: word.to_string(),
             reason: reason.to_string(),
@@ -418,9 +482,13 @@ pub fn parse(options: &str, addrs: &str) -> Result<Parsed> {
     let (v4, v6) = parse_addrs(addrs)?;
     let mut opts = BTreeSet::new();
     let mut unknown: Vec<String> = Vec::new();
+    let mut sysv_words = 0;
     for word in options.split_whitespace() {
         match SvcjOption::from_word(word) {
             Some(o) => {
+                if matches!(o, SvcjOption::Sysvipc | SvcjOption::Sysvipcnew) {
+                    sysv_words += 1;
+                }
                 opts.insert(o);
             }
             None => {
@@ -430,22 +498,22 @@ pub fn parse(options: &str, addrs: &str) -> Result<Parsed> {
             }
         }
     }
-    if opts.contains(&SvcjOption::Sysvipc) && opts.contains(&SvcjOption::Sysvipcnew) {
+    // rc.subr counts every SysV word: `sysvipc sysvipc` is as much an
+    // error as `sysvipc sysvipcnew`.
+    if sysv_words > 1 {
         return Err(Error::SysvipcConflict {
             options: options.split_whitespace().collect::<Vec<_>>().join(" "),
         });
     }
 
-    let fam4 = if v4.is_empty() {
+    // rc.subr's one `_svcj_ip` for both families: `new` as soon as any
+    // address is given (a family without addresses then has none).
+    let fam = if v4.is_empty() && v6.is_empty() {
         JailSys::Inherit
     } else {
         JailSys::New
     };
-    let fam6 = if v6.is_empty() {
-        JailSys::Inherit
-    } else {
-        JailSys::New
-    };
+    let (fam4, fam6) = (fam, fam);
     let mut p = JailParams::default();
     let (mut want4, mut want6) = (false, false);
     for o in &opts {
@@ -621,7 +689,17 @@ mod tests {
             words("net_basic", "")
         );
         assert_eq!(words("mlock mlock", ""), vec!["allow.mlock"]);
-        assert_eq!(words("sysvipc sysvipc", ""), words("sysvipc", ""));
+    }
+
+    #[test]
+    fn a_repeated_sysv_word_is_the_conflict_error() {
+        // rc.subr counts each SysV word.
+        for o in ["sysvipc sysvipc", "sysvipcnew net_basic sysvipcnew"] {
+            let e = parse(o, "").unwrap_err();
+            assert!(matches!(e, Error::SysvipcConflict { .. }), "{o}: {e}");
+            assert!(e.to_string().contains(o), "{e}");
+        }
+        assert!(parse("sysvipc", "").is_ok());
     }
 
     #[test]
@@ -669,21 +747,23 @@ mod tests {
     }
 
     #[test]
-    fn addresses_switch_their_family_to_new() {
+    fn any_address_makes_both_families_new() {
+        // rc.subr's one `_svcj_ip`: an IPv4 address alone leaves the jail
+        // without IPv6 (ip6=new, no ip6.addr), never ip6=inherit.
+        assert_eq!(
+            words("net_basic", "192.0.2.1"),
+            vec![
+                "ip4=new",
+                "ip4.addr=192.0.2.1",
+                "ip6=new",
+                "allow.reserved_ports"
+            ]
+        );
         assert_eq!(
             wset("netv4", "192.0.2.1 192.0.2.2"),
             set(&[
                 "ip4=new",
-                "ip4.addr=192.0.2.1,192.0.2.2",
-                "allow.reserved_ports"
-            ])
-        );
-        assert_eq!(
-            wset("net_basic", "192.0.2.1"),
-            set(&[
-                "ip4=new",
-                "ip4.addr=192.0.2.1",
-                "ip6=inherit",
+                "ip4.addr=192.0.2.2,192.0.2.1",
                 "allow.reserved_ports"
             ])
         );
@@ -700,7 +780,7 @@ mod tests {
         assert_eq!(
             wset("net_all", "::1"),
             set(&[
-                "ip4=inherit",
+                "ip4=new",
                 "ip6=new",
                 "ip6.addr=::1",
                 "allow.reserved_ports",
@@ -708,6 +788,66 @@ mod tests {
                 "allow.socket_af"
             ])
         );
+        // An IPv6 address with netv4 only: IPv4 becomes new without
+        // addresses (no IPv4 at all), the IPv6 address is unused.
+        let p = parse("netv4", "2001:db8::1").unwrap();
+        assert_eq!(p.params.ip4, JailSys::New);
+        assert!(p.params.ip4_addrs.is_empty());
+        assert_eq!(p.params.ip6, JailSys::Disable);
+    }
+
+    #[test]
+    fn last_address_listed_is_the_primary() {
+        // rc.subr prepends each address, so the last one becomes ip[0].
+        let p = parse("net_basic", "192.0.2.1 2001:db8::1 192.0.2.2 2001:db8::2")
+            .unwrap()
+            .params;
+        assert_eq!(
+            p.ip4_addrs,
+            vec![
+                "192.0.2.2".parse::<Ipv4Addr>().unwrap(),
+                "192.0.2.1".parse().unwrap()
+            ]
+        );
+        assert_eq!(p.ip6_addrs[0], "2001:db8::2".parse::<Ipv6Addr>().unwrap());
+    }
+
+    #[test]
+    fn a_family_the_kernel_lacks_is_left_out() {
+        let mut p = parse("net_basic", "192.0.2.1 2001:db8::1").unwrap();
+        let w = p.drop_missing_families(IpFeatures {
+            inet: true,
+            inet6: false,
+        });
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("kern.features.inet6"), "{w:?}");
+        assert!(w[0].contains("2001:db8::1 are ignored"), "{w:?}");
+        assert_eq!(p.params.ip6, JailSys::Disable);
+        assert!(p.params.ip6_addrs.is_empty());
+        assert_eq!(p.params.ip4_addrs.len(), 1);
+        assert_eq!(
+            p.params.jail_words()[3..].to_vec(),
+            vec!["ip4=new", "ip4.addr=192.0.2.1", "allow.reserved_ports"]
+        );
+        let mut p = parse("net_basic", "").unwrap();
+        let w = p.drop_missing_families(IpFeatures {
+            inet: false,
+            inet6: true,
+        });
+        assert_eq!(p.params.ip4, JailSys::Disable);
+        assert_eq!(p.params.ip6, JailSys::Inherit);
+        assert!(w[0].contains("IPv4 is not granted"), "{w:?}");
+        let mut p = parse("mlock", "").unwrap();
+        assert!(p
+            .drop_missing_families(IpFeatures {
+                inet: false,
+                inet6: false
+            })
+            .is_empty());
+        let before = parse("net_all", "192.0.2.1").unwrap();
+        let mut after = before.clone();
+        assert!(after.drop_missing_families(IpFeatures::BOTH).is_empty());
+        assert_eq!(before, after);
     }
 
     #[test]
@@ -728,6 +868,15 @@ mod tests {
         assert_eq!(
             wset("netv4", "192.0.2.1 192.0.2.1"),
             set(&["ip4=new", "ip4.addr=192.0.2.1", "allow.reserved_ports"])
+        );
+        // Kept where the last occurrence puts it: first.
+        assert_eq!(
+            wset("netv4", "192.0.2.1 192.0.2.2 192.0.2.1"),
+            set(&[
+                "ip4=new",
+                "ip4.addr=192.0.2.1,192.0.2.2",
+                "allow.reserved_ports"
+            ])
         );
     }
 

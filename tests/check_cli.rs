@@ -4,8 +4,9 @@
 
 mod util;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use svcj::options::{parse, SvcjOption};
 
 const BIN: &str = env!("CARGO_BIN_EXE_svcj-check");
@@ -47,19 +48,25 @@ impl Drop for Scratch {
     }
 }
 
-fn cmd() -> Command {
-    let mut c = Command::new(BIN);
-    c.env_remove("SVCJ_SYSCTL_FILE").env_remove("LOCALBASE");
-    c
-}
-
+/// `svcj-check args`, run by the shared duct helper.
 fn run(args: &[&str]) -> Output {
-    cmd().args(args).output().unwrap()
+    util::tool("svcj-check").args(args).output()
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+/// `svcj-check` run through setpriv(1) with `opts` (root changing its
+/// credentials), with the same clean environment as [`util::tool`].
+fn setpriv(opts: &[&str]) -> util::Run {
+    util::Run::new("setpriv")
+        .args(opts)
+        .arg("--")
+        .arg(BIN)
+        .env_remove("SVCJ_SYSCTL_FILE")
+        .env_remove("LOCALBASE")
+        .env_remove("RUST_LOG")
 }
+
+/// The setpriv(1) options that make root user nobody.
+const NOBODY: [&str; 3] = ["--reuid=65534", "--regid=65534", "--clear-groups"];
 
 fn assert_80_columns(s: &str) {
     for l in s.lines() {
@@ -74,14 +81,8 @@ fn assert_80_columns(s: &str) {
 fn options_every_word() {
     for o in SvcjOption::ALL {
         let out = run(&["options", o.word()]);
-        let stdout = text(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}: {}",
-            o.word(),
-            text(&out.stderr)
-        );
+        let stdout = util::stdout(&out);
+        assert_eq!(util::code(&out), 0, "{}: {}", o.word(), util::stderr(&out));
         let tokens: Vec<&str> = stdout.split_whitespace().collect();
         for w in parse(o.word(), "").unwrap().params.jail_words() {
             assert!(
@@ -98,7 +99,7 @@ fn options_every_word() {
 #[test]
 fn options_netv4_is_explained() {
     let out = run(&["options", "netv4"]);
-    let stdout = text(&out.stdout);
+    let stdout = util::stdout(&out);
     assert!(
         stdout.contains("IPv4 inherited from the host, reserved ports allowed"),
         "{stdout}"
@@ -109,8 +110,8 @@ fn options_netv4_is_explained() {
 #[test]
 fn options_unknown_words_all_listed() {
     let out = run(&["options", "net_basic", "nosuch1", "mlock nosuch2"]);
-    assert_eq!(out.status.code(), Some(65));
-    let err = text(&out.stderr);
+    assert_eq!(util::code(&out), 65);
+    let err = util::stderr(&out);
     assert!(err.starts_with("svcj-check: "), "{err}");
     assert!(err.contains("unknown service jail option"), "{err}");
     assert!(err.contains("nosuch1") && err.contains("nosuch2"), "{err}");
@@ -120,19 +121,19 @@ fn options_unknown_words_all_listed() {
 #[test]
 fn options_sysvipc_conflict() {
     let out = run(&["options", "sysvipc", "net_basic", "sysvipcnew"]);
-    assert_eq!(out.status.code(), Some(65));
+    assert_eq!(util::code(&out), 65);
     assert!(
-        text(&out.stderr).contains("more than one sysvipc option"),
+        util::stderr(&out).contains("more than one sysvipc option"),
         "{}",
-        text(&out.stderr)
+        util::stderr(&out)
     );
 }
 
 #[test]
 fn options_bad_address() {
     let out = run(&["options", "-a", "192.0.2.300", "netv4"]);
-    assert_eq!(out.status.code(), Some(65));
-    assert!(text(&out.stderr).contains("192.0.2.300"));
+    assert_eq!(util::code(&out), 65);
+    assert!(util::stderr(&out).contains("192.0.2.300"));
 }
 
 #[test]
@@ -146,7 +147,7 @@ fn options_json() {
         "2001:db8::1",
         "net_basic sysvipcnew",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(util::code(&out), 0, "{}", util::stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let want = parse("net_basic sysvipcnew", "192.0.2.1 2001:db8::1")
         .unwrap()
@@ -165,16 +166,16 @@ fn options_json() {
 
 #[test]
 fn usage_errors_are_64() {
-    assert_eq!(run(&["frobnicate"]).status.code(), Some(64));
-    assert_eq!(run(&[]).status.code(), Some(64));
-    assert_eq!(run(&["options", "--bogus"]).status.code(), Some(64));
-    assert_eq!(run(&["--version"]).status.code(), Some(0));
+    assert_eq!(util::code(&run(&["frobnicate"])), 64);
+    assert_eq!(util::code(&run(&[])), 64);
+    assert_eq!(util::code(&run(&["options", "--bogus"])), 64);
+    assert_eq!(util::code(&run(&["--version"])), 0);
 }
 
 #[test]
 fn help_lists_every_flag() {
     let top = run(&["--help"]);
-    assert_80_columns(&text(&top.stdout));
+    assert_80_columns(&util::stdout(&top));
     for (sub, flags) in [
         ("options", &["--json", "-a, --addrs"][..]),
         ("status", &["--json"][..]),
@@ -183,8 +184,8 @@ fn help_lists_every_flag() {
         ("lint", &["<FILE>"][..]),
     ] {
         let out = run(&[sub, "--help"]);
-        assert_eq!(out.status.code(), Some(0));
-        let h = text(&out.stdout);
+        assert_eq!(util::code(&out), 0);
+        let h = util::stdout(&out);
         for f in flags {
             assert!(h.contains(f), "{sub} --help lacks {f}:\n{h}");
         }
@@ -195,22 +196,24 @@ fn help_lists_every_flag() {
 #[test]
 fn status_bad_name_is_65() {
     let out = run(&["status", "a.b"]);
-    assert_eq!(out.status.code(), Some(65));
-    assert!(text(&out.stderr).contains("a.b"));
+    assert_eq!(util::code(&out), 65);
+    assert!(util::stderr(&out).contains("a.b"));
 }
 
 // ---- preflight ----------------------------------------------------------
 
 fn preflight(root: &Path, sysctl: Option<&Path>) -> (i32, String) {
-    let mut c = cmd();
-    c.arg("preflight").arg("--root").arg(root);
+    let mut c = util::tool("svcj-check")
+        .arg("preflight")
+        .arg("--root")
+        .arg(root);
     if let Some(s) = sysctl {
-        c.env("SVCJ_SYSCTL_FILE", s);
+        c = c.env("SVCJ_SYSCTL_FILE", s);
     }
-    let out = c.output().unwrap();
-    let stdout = text(&out.stdout);
+    let out = c.output();
+    let stdout = util::stdout(&out);
     assert_80_columns(&stdout);
-    (out.status.code().unwrap_or(-1), stdout)
+    (util::code(&out), stdout)
 }
 
 /// A tree whose nested-jail state is "not jailed" through the override.
@@ -294,16 +297,15 @@ fn preflight_localbase_from_environment() {
             "etc/local.rc.subr",
             ". /opt/pkg/etc/rc.subr.d/svcj-tools.sh\n",
         );
-    let out = cmd()
+    let out = util::tool("svcj-check")
         .env("LOCALBASE", "/opt/pkg")
         .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
         .args(["preflight", "--root"])
         .arg(&s.0)
-        .output()
-        .unwrap();
-    let stdout = text(&out.stdout);
+        .output();
+    let stdout = util::stdout(&out);
     assert!(stdout.contains("OK    hook sourced"), "{stdout}");
-    assert_eq!(out.status.code(), Some(expect(0)), "{stdout}");
+    assert_eq!(util::code(&out), expect(0), "{stdout}");
 }
 
 #[test]
@@ -353,37 +355,22 @@ fn preflight_not_root() {
         .write("etc/local.rc.subr", &format!("{LINE}\n"));
     // nobody must be able to read the tree and run the binary (not a
     // copy: a fresh copy can hit ETXTBSY while other tests fork).
-    let chmod = Command::new("chmod")
+    let chmod = util::Run::new("chmod")
         .args(["-R", "a+rX"])
         .arg(&s.0)
-        .status()
-        .unwrap();
-    assert!(chmod.success());
-    let as_nobody = || {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(BIN);
-        c
-    };
-    if !as_nobody()
-        .arg("--version")
-        .output()
-        .unwrap()
-        .status
-        .success()
-    {
+        .output();
+    assert!(chmod.status.success(), "{}", util::stderr(&chmod));
+    if !setpriv(&NOBODY).arg("--version").output().status.success() {
         eprintln!("skipped: user nobody cannot execute {BIN}");
         return;
     }
-    let out = as_nobody()
+    let out = setpriv(&NOBODY)
         .args(["preflight", "--root"])
         .arg(&s.0)
         .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
-        .env_remove("LOCALBASE")
-        .output()
-        .unwrap();
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(69), "{stdout}{}", text(&out.stderr));
+        .output();
+    let stdout = util::stdout(&out);
+    assert_eq!(util::code(&out), 69, "{stdout}{}", util::stderr(&out));
     assert!(
         stdout.contains("FAIL  root: not running as root"),
         "{stdout}"
@@ -395,8 +382,8 @@ fn preflight_not_root() {
 #[test]
 fn preflight_missing_root_dir() {
     let out = run(&["preflight", "--root", "/nonexistent/svcj-root"]);
-    assert_eq!(out.status.code(), Some(66));
-    assert!(text(&out.stderr).contains("/nonexistent/svcj-root"));
+    assert_eq!(util::code(&out), 66);
+    assert!(util::stderr(&out).contains("/nonexistent/svcj-root"));
 }
 
 #[test]
@@ -421,8 +408,8 @@ fn fixture(rel: &str) -> String {
 fn audit_exit_codes_and_json() {
     let host = fixture("audit/host/root");
     let out = run(&["audit", "--root", &host]);
-    assert_eq!(out.status.code(), Some(78), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("ENABLED"));
+    assert_eq!(util::code(&out), 78, "{}", util::stderr(&out));
+    assert!(util::stdout(&out).contains("ENABLED"));
     let out = run(&[
         "audit",
         "--json",
@@ -431,14 +418,14 @@ fn audit_exit_codes_and_json() {
         "--localbase",
         "/usr/local",
     ]);
-    assert_eq!(out.status.code(), Some(78));
+    assert_eq!(util::code(&out), 78);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["services"].as_array().unwrap().len() >= 20, "{v}");
     let out = run(&["audit", "--root", &fixture("audit/nohook/root")]);
-    assert_eq!(out.status.code(), Some(78));
-    assert!(text(&out.stdout).lines().any(|l| l.trim() == LINE));
+    assert_eq!(util::code(&out), 78);
+    assert!(util::stdout(&out).lines().any(|l| l.trim() == LINE));
     let out = run(&["audit", "--root", "/nonexistent/svcj-root"]);
-    assert_eq!(out.status.code(), Some(66), "{}", text(&out.stderr));
+    assert_eq!(util::code(&out), 66, "{}", util::stderr(&out));
 }
 
 #[test]
@@ -446,16 +433,16 @@ fn lint_exit_codes() {
     let good = fixture("lint/good/webd");
     let bad = fixture("lint/bad/unknown-option");
     let out = run(&["lint", &good]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(util::code(&out), 0, "{}", util::stdout(&out));
     let out = run(&["lint", &good, &bad]);
-    assert_eq!(out.status.code(), Some(65));
-    assert!(text(&out.stdout).contains("unknown service jail option"));
+    assert_eq!(util::code(&out), 65);
+    assert!(util::stdout(&out).contains("unknown service jail option"));
     // A missing file is reported, the others are still checked.
     let out = run(&["lint", "/nonexistent/rc.d/x", &good]);
-    assert_eq!(out.status.code(), Some(66));
-    assert!(text(&out.stderr).contains("/nonexistent/rc.d/x"));
-    assert!(text(&out.stdout).contains("webd"));
-    assert_eq!(run(&["lint"]).status.code(), Some(64));
+    assert_eq!(util::code(&out), 66);
+    assert!(util::stderr(&out).contains("/nonexistent/rc.d/x"));
+    assert!(util::stdout(&out).contains("webd"));
+    assert_eq!(util::code(&run(&["lint"])), 64);
 }
 
 // ---- status against the real Linux backend --------------------------------
@@ -464,14 +451,14 @@ fn lint_exit_codes() {
 #[test]
 fn status_without_jails() {
     let env = util::Env::new("status-empty");
-    let o = util::run(env.cmd("svcj-check").arg("status"));
+    let o = env.run("svcj-check").arg("status").output();
     assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
     assert_eq!(util::stdout(&o), "no service jails are running\n");
-    let o = util::run(env.cmd("svcj-check").args(["status", "--json"]));
+    let o = env.run("svcj-check").args(["status", "--json"]).output();
     assert_eq!(util::code(&o), 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v, serde_json::json!({"jails": []}));
-    let o = util::run(env.cmd("svcj-check").args(["status", "nosuchsvc"]));
+    let o = env.run("svcj-check").args(["status", "nosuchsvc"]).output();
     assert_eq!(util::code(&o), 69);
     assert!(
         util::stderr(&o).contains("svcj-nosuchsvc"),
@@ -487,21 +474,24 @@ fn status_of_a_running_service_jail() {
     let env = util::Env::new("status");
     let svc = util::unique("st");
     let jail = format!("svcj-{svc}");
-    let o = util::run(env.exec().args([
-        "-o",
-        "net_basic sysvipcnew",
-        "-o",
-        "net_raw",
-        &svc,
-        "--",
-        "sh",
-        "-c",
-        "sleep 60 </dev/null >/dev/null 2>&1 & sleep 60 </dev/null >/dev/null 2>&1 &",
-    ]));
+    let o = env
+        .run("svcj-exec")
+        .args([
+            "-o",
+            "net_basic sysvipcnew",
+            "-o",
+            "net_raw",
+            &svc,
+            "--",
+            "sh",
+            "-c",
+            "sleep 60 </dev/null >/dev/null 2>&1 & sleep 60 </dev/null >/dev/null 2>&1 &",
+        ])
+        .output();
     assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
     let jid = env.jid(&jail).expect("registered");
 
-    let o = util::run(env.cmd("svcj-check").arg("status"));
+    let o = env.run("svcj-check").arg("status").output();
     assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
     let out = util::stdout(&o);
     assert_80_columns(&out);
@@ -517,7 +507,10 @@ fn status_of_a_running_service_jail() {
     assert_eq!(&cols[5..], &["raw_sockets", "reserved_ports"], "{row}");
 
     for name in [svc.as_str(), jail.as_str()] {
-        let o = util::run(env.cmd("svcj-check").args(["status", "--json", name]));
+        let o = env
+            .run("svcj-check")
+            .args(["status", "--json", name])
+            .output();
         assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let j = &v["jails"][0];
@@ -543,19 +536,11 @@ fn status_not_root_says_the_registry_is_unreadable() {
     let env = util::Env::new("status-nobody");
     std::fs::create_dir_all(&env.rundir).unwrap();
     // The registry is root's and private, as svcj-exec creates it.
-    let chmod = Command::new("chmod")
-        .arg("700")
-        .arg(&env.rundir)
-        .status()
-        .unwrap();
-    assert!(chmod.success());
-    let o = util::run(
-        Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(BIN)
-            .arg("status")
-            .env("SVCJ_RUNDIR", &env.rundir),
-    );
+    std::fs::set_permissions(&env.rundir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let o = setpriv(&NOBODY)
+        .arg("status")
+        .env("SVCJ_RUNDIR", &env.rundir)
+        .output();
     if util::code(&o) == 126 || util::code(&o) == 127 {
         eprintln!("skipped: user nobody cannot execute {BIN}");
         return;
@@ -568,4 +553,117 @@ fn status_not_root_says_the_registry_is_unreadable() {
     );
     assert!(err.contains("must be run as root"), "{err}");
     assert!(o.stdout.is_empty());
+}
+
+/// The shared runner hands stdin, env and arguments to the child (the last
+/// setting of a variable wins), captures both streams and returns a
+/// failing status instead of panicking.
+#[test]
+fn util_run_captures_output_and_any_status() {
+    let o = util::Run::new("/bin/sh")
+        .args([
+            "-c",
+            "cat; printf '%s' \"$SVCJ_T${SVCJ_U-}\" >&2; exit 3",
+            "sh",
+        ])
+        .env_remove("SVCJ_T")
+        .env("SVCJ_T", "from-env")
+        .env("SVCJ_U", "set")
+        .env_remove("SVCJ_U")
+        .stdin("from-stdin")
+        .output();
+    assert_eq!(util::code(&o), 3);
+    assert_eq!(util::stdout(&o), "from-stdin");
+    assert_eq!(util::stderr(&o), "from-env");
+}
+
+/// `-v` (before or after the subcommand) sends debug records to stderr and
+/// nothing extra to stdout; without it, and without RUST_LOG, stderr stays
+/// empty; RUST_LOG alone also turns them on.
+#[test]
+fn verbose_logs_debug_lines_on_stderr_only() {
+    let s = tree("verbose");
+    with_hook(&s);
+    let root = s.0.to_str().unwrap();
+    let go = |args: &[&str]| {
+        util::tool("svcj-check")
+            .args(args)
+            .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
+            .output()
+    };
+    let quiet = go(&["preflight", "--root", root]);
+    assert!(quiet.stderr.is_empty(), "{}", util::stderr(&quiet));
+    for args in [
+        &["-v", "preflight", "--root", root][..],
+        &["preflight", "-v", "--root", root][..],
+    ] {
+        let loud = go(args);
+        assert_eq!(util::code(&loud), util::code(&quiet));
+        assert_eq!(util::stdout(&loud), util::stdout(&quiet));
+        let err = util::stderr(&loud);
+        assert!(
+            err.lines().all(|l| l.starts_with("[DEBUG ")),
+            "not only debug lines: {err}"
+        );
+        assert!(
+            err.contains("nested-jail state read from SVCJ_SYSCTL_FILE"),
+            "{err}"
+        );
+    }
+    let env = util::tool("svcj-check")
+        .args(["preflight", "--root", root])
+        .env("SVCJ_SYSCTL_FILE", s.path("sysctl"))
+        .env("RUST_LOG", "debug")
+        .output();
+    assert!(
+        util::stderr(&env).contains("[DEBUG "),
+        "{}",
+        util::stderr(&env)
+    );
+}
+
+/// The preflight probe child really unshares the namespaces: as root it
+/// reports unshare(2) permitted, and as root without CAP_SYS_ADMIN (not in
+/// the bounding set) it reports the kernel's refusal and fails with 69.
+#[cfg(target_os = "linux")]
+#[test]
+fn preflight_probe_unshares_in_a_child() {
+    need_root!("preflight_probe_unshares_in_a_child");
+    if !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipped: needs setpriv(1) from util-linux");
+        return;
+    }
+    let s = tree("probe");
+    with_hook(&s);
+    let root = s.0.to_str().unwrap();
+    let ok = util::tool("svcj-check")
+        .args(["-v", "preflight", "--root", root])
+        .output();
+    let out = util::stdout(&ok);
+    assert!(
+        out.contains("OK    kernel: Linux with pid, net, ipc and mount namespaces; unshare(2)"),
+        "{out}"
+    );
+    assert!(
+        util::stderr(&ok).contains("probe: the child exited with exit status: 0"),
+        "{}",
+        util::stderr(&ok)
+    );
+    let denied = setpriv(&["--bounding-set=-sys_admin"])
+        .args(["-v", "preflight", "--root", root])
+        .output();
+    let out = util::stdout(&denied);
+    assert_eq!(util::code(&denied), 69, "{out}{}", util::stderr(&denied));
+    assert!(
+        out.contains(
+            "FAIL  kernel: Linux with pid, net, ipc and mount namespaces, but unshare(2) of"
+        ),
+        "{out}"
+    );
+    assert!(
+        util::stderr(&denied)
+            .contains("probe: unshare(2) in the child failed: Operation not permitted"),
+        "{}",
+        util::stderr(&denied)
+    );
 }

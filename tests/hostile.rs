@@ -13,15 +13,16 @@
 //! Failures are collected over the whole corpus and reported together, so
 //! one run shows every input that misbehaves.
 
+mod util;
+
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const EXEC: &str = env!("CARGO_BIN_EXE_svcj-exec");
-const KILL: &str = env!("CARGO_BIN_EXE_svcj-kill");
-const CHECK: &str = env!("CARGO_BIN_EXE_svcj-check");
+const EXEC: &str = "svcj-exec";
+const KILL: &str = "svcj-kill";
+const CHECK: &str = "svcj-check";
 
 /// A scratch directory: the working directory, the registry directory and
 /// the place of the canaries.  Removed on drop.
@@ -142,21 +143,25 @@ struct Expect<'a> {
     says: &'a [&'a str],
 }
 
-/// Run `prog args` in the scratch directory and check everything that
-/// must hold whatever the input; return a description of each violation.
-fn run(sc: &Scratch, prog: &str, args: &[&OsStr], input: &str, want: &Expect) -> Vec<String> {
-    let out: Output = Command::new(prog)
+/// `tool` (one of the package's binaries) with `args`, in the scratch
+/// directory, with its registry directory.
+fn tool(sc: &Scratch, tool: &str, args: &[&OsStr]) -> util::Run {
+    util::tool(tool)
         .args(args)
-        .current_dir(sc.cwd())
+        .dir(sc.cwd())
         .env("SVCJ_RUNDIR", sc.rundir())
         .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let name = Path::new(prog).file_name().unwrap().to_string_lossy();
+}
+
+/// Run `prog args` (`prog` one of the package's binaries) in the scratch
+/// directory and check everything that must hold whatever the input;
+/// return a description of each violation.
+fn run(sc: &Scratch, prog: &str, args: &[&OsStr], input: &str, want: &Expect) -> Vec<String> {
+    let out = tool(sc, prog, args).output();
+    let stderr = util::stderr(&out);
+    let stdout = util::stdout(&out);
     let argv: Vec<String> = args.iter().map(|a| show(&a.to_string_lossy())).collect();
-    let what = format!("{name} {}", argv.join(" "));
+    let what = format!("{prog} {}", argv.join(" "));
     let mut bad = Vec::new();
     match out.status.code() {
         None => bad.push(format!("{what}: killed by a signal ({:?})", out.status)),
@@ -374,14 +379,9 @@ fn hostile_option_lists() {
             &warn_dry
         };
         bad.extend(run(&sc, EXEC, &refs(&a), opts, want));
-        let out = Command::new(EXEC)
-            .args(&a)
-            .env("SVCJ_RUNDIR", sc.rundir())
-            .current_dir(sc.cwd())
-            .output()
-            .unwrap();
+        let out = tool(&sc, EXEC, &refs(&a)).output();
         let _ = fs::remove_file(sc.ran());
-        for word in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+        for word in util::stdout(&out).split_whitespace() {
             let ok = word
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"_.=,:/-".contains(&b));
@@ -583,15 +583,11 @@ fn hostile_audit_tree() {
         r,
         &any,
     ));
-    let out = Command::new(CHECK)
-        .args(["audit", "--json", "--root", r])
-        .current_dir(sc.cwd())
-        .output()
-        .unwrap();
+    let out = tool(&sc, CHECK, &refs(&os(&["audit", "--json", "--root", r]))).output();
     if let Err(e) = serde_json::from_slice::<serde_json::Value>(&out.stdout) {
         bad.push(format!(
             "svcj-check audit --json: not JSON ({e}): {}",
-            show(&String::from_utf8_lossy(&out.stdout))
+            show(&util::stdout(&out))
         ));
     }
     if sc.canary().exists() {

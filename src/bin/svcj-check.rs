@@ -21,6 +21,15 @@ use svcj::Error;
     about = "Validate service jail options, report and check service jails"
 )]
 struct Cli {
+    /// Log what is read and probed, on stderr (-vv: more)
+    #[arg(
+        short = 'v',
+        long = "verbose",
+        action = clap::ArgAction::Count,
+        global = true
+    )]
+    verbose: u8,
+
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -124,6 +133,11 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
             root,
             localbase,
         } => {
+            log::debug!(
+                "auditing the rc.d services below {} (LOCALBASE {})",
+                root.display(),
+                localbase.display()
+            );
             let r = audit::audit(&audit::AuditConfig { root, localbase })?;
             if json {
                 print_json(&r.to_json());
@@ -137,6 +151,7 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
             // outcome decides the exit status.
             let mut code = 0;
             for f in &files {
+                log::debug!("linting {}", f.display());
                 match lint::lint_file(f) {
                     Ok(r) => {
                         print!("{}", r.render_text());
@@ -160,5 +175,6 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    svcj::cli::init_logging(cli.verbose);
     svcj::cli::finish("svcj-check", run(cli.cmd))
 }

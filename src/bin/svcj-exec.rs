@@ -109,7 +109,11 @@ fn run(cli: Cli) -> Result<i32, Error> {
 
     let raw_name = cli.name.as_deref().unwrap_or_default();
     let service = ServiceName::new(raw_name)?;
-    let parsed = options::parse(&cli.options.join(" "), &cli.addrs.join(" "))?;
+    let mut parsed = options::parse(&cli.options.join(" "), &cli.addrs.join(" "))?;
+    // As the newest rc.subr: a family the kernel lacks is left out.
+    for w in parsed.drop_missing_families(platform::native().ip_features()) {
+        warn(cli.quiet, &w);
+    }
     if !cli.quiet {
         for m in parsed.unknown_messages(service.as_str()) {
             eprintln!("{m}");

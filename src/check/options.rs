@@ -38,19 +38,24 @@ fn list<T: std::fmt::Display>(v: &[T]) -> String {
         .join(", ")
 }
 
-fn family(name: &str, mode: JailSys, addrs: &str) -> String {
-    match mode {
-        JailSys::Inherit => format!("{name} inherited from the host"),
-        JailSys::New => format!("{name} restricted to {addrs}"),
-        JailSys::Disable => format!("no {name}"),
+fn family<T: std::fmt::Display>(name: &str, mode: JailSys, addrs: &[T]) -> String {
+    match (mode, addrs.split_first()) {
+        (JailSys::Inherit, _) => format!("{name} inherited from the host"),
+        (JailSys::New, Some((primary, []))) => format!("{name} restricted to {primary}"),
+        (JailSys::New, Some((primary, rest))) => {
+            format!("{name} restricted to {primary} (primary), {}", list(rest))
+        }
+        // Addresses of the other family only: no address of this one.
+        (JailSys::New, None) => format!("no {name} (other addresses given)"),
+        (JailSys::Disable, _) => format!("no {name}"),
     }
 }
 
 /// A one-line explanation of what `o` grants, given the final parameters
 /// (so that addresses show up where they apply).
 pub fn explain(o: SvcjOption, p: &JailParams) -> String {
-    let v4 = family("IPv4", p.ip4, &list(&p.ip4_addrs));
-    let v6 = family("IPv6", p.ip6, &list(&p.ip6_addrs));
+    let v4 = family("IPv4", p.ip4, &p.ip4_addrs);
+    let v6 = family("IPv6", p.ip6, &p.ip6_addrs);
     match o {
         SvcjOption::Mlock => "may lock memory pages (mlock(2), mlockall(2))".into(),
         SvcjOption::Netv4 => format!("{v4}, reserved ports allowed"),
@@ -198,7 +203,13 @@ mod tests {
         let r = check(&w("netv4"), "192.0.2.1 192.0.2.2").unwrap();
         assert_eq!(
             r.explanations[0].1,
-            "IPv4 restricted to 192.0.2.1, 192.0.2.2, reserved ports allowed"
+            "IPv4 restricted to 192.0.2.2 (primary), 192.0.2.1, reserved ports allowed"
+        );
+        let r = check(&w("net_basic"), "192.0.2.1").unwrap();
+        assert_eq!(
+            r.explanations[0].1,
+            "IPv4 restricted to 192.0.2.1, no IPv6 (other addresses given), \
+             reserved ports allowed"
         );
     }
 

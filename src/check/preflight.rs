@@ -417,10 +417,22 @@ pub fn nested_item(limits: crate::Result<NestedLimits>) -> Item {
 
 /// Nested limits: the `SVCJ_SYSCTL_FILE` override first, then the backend.
 pub fn read_limits(p: &dyn Platform) -> crate::Result<NestedLimits> {
-    match NestedLimits::from_env_override()? {
-        Some(n) => Ok(n),
-        None => p.nested_limits(),
+    let r = match NestedLimits::from_env_override() {
+        Ok(Some(n)) => {
+            log::debug!("nested-jail state read from SVCJ_SYSCTL_FILE");
+            Ok(n)
+        }
+        Ok(None) => {
+            log::debug!("{} backend: reading the nested-jail state", p.name());
+            p.nested_limits()
+        }
+        Err(e) => Err(e),
+    };
+    match &r {
+        Ok(n) => log::debug!("nested-jail state: {n:?}"),
+        Err(e) => log::debug!("reading the nested-jail state failed: {e}"),
     }
+    r
 }
 
 /// The kernel-support item for the running OS.
@@ -478,36 +490,47 @@ pub fn platform_item(cfg: &Config, root: bool) -> Item {
     }
 }
 
-/// Fork a child that unshares the namespaces a service jail uses, then
+/// Start a child that unshares the namespaces a service jail uses, then
 /// execs ourselves with `--version`; only whether the unshare worked
-/// matters.
+/// matters.  duct runs it (stdio to /dev/null, any exit status accepted);
+/// the unshare(2) is a pre-exec hook set on the `Command` duct is about
+/// to spawn, so an unshare failure comes back as the spawn error.
 #[cfg(target_os = "linux")]
 fn probe_unshare() -> std::io::Result<()> {
     use nix::sched::{unshare, CloneFlags};
     use std::os::unix::process::CommandExt;
-    use std::process::{Command, Stdio};
     let exe = std::env::current_exe()?;
-    let mut cmd = Command::new(exe);
-    cmd.arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // SAFETY: the closure runs between fork and exec and only makes the
-    // unshare(2) system call, which is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            unshare(
-                CloneFlags::CLONE_NEWPID
-                    | CloneFlags::CLONE_NEWNET
-                    | CloneFlags::CLONE_NEWIPC
-                    | CloneFlags::CLONE_NEWNS,
-            )
-            .map_err(std::io::Error::from)
-        });
+    log::debug!(
+        "probe: {} --version in a child with new pid, net, ipc and mount namespaces",
+        exe.display()
+    );
+    let r = duct::cmd(exe, ["--version"])
+        .stdin_null()
+        .stdout_null()
+        .stderr_null()
+        .unchecked()
+        .before_spawn(|cmd| {
+            // SAFETY: the closure runs between fork and exec and only
+            // makes the unshare(2) system call, which is async-signal-safe.
+            unsafe {
+                cmd.pre_exec(|| {
+                    unshare(
+                        CloneFlags::CLONE_NEWPID
+                            | CloneFlags::CLONE_NEWNET
+                            | CloneFlags::CLONE_NEWIPC
+                            | CloneFlags::CLONE_NEWNS,
+                    )
+                    .map_err(std::io::Error::from)
+                });
+            }
+            Ok(())
+        })
+        .run();
+    match &r {
+        Ok(o) => log::debug!("probe: the child exited with {}", o.status),
+        Err(e) => log::debug!("probe: unshare(2) in the child failed: {e}"),
     }
-    let mut child = cmd.spawn()?;
-    child.wait()?;
-    Ok(())
+    r.map(drop)
 }
 
 /// The kernel-support item for the running OS.
@@ -585,6 +608,11 @@ pub fn platform_item(_cfg: &Config, _root: bool) -> Item {
 pub fn preflight(p: &dyn Platform, cfg: &Config) -> Report {
     let root = root_item(p);
     let is_root = root.state == State::Ok;
+    log::debug!(
+        "{} backend, privileged: {is_root}; files below {}",
+        p.name(),
+        cfg.root.display()
+    );
     let mut items = vec![
         root,
         platform_item(cfg, is_root),

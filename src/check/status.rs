@@ -33,8 +33,16 @@ pub struct JailStatus {
     pub addresses: Vec<String>,
     /// SysV IPC mode.
     pub ipc: JailSys,
-    /// Granted `allow.*` parameters.
+    /// Every `allow.*` the jail holds that an option can grant.
     pub allow: Vec<String>,
+    /// The `allow.*` an option granted: [`JailStatus::allow`] without the
+    /// kernel's defaults.
+    pub granted: Vec<String>,
+    /// The `allow.*` the jail holds because the kernel gives them to every
+    /// new jail (FreeBSD: `allow.reserved_ports`,
+    /// `allow.unprivileged_proc_debug`, `allow.suser`, as far as the
+    /// parent has them), not because of an option.
+    pub default_allow: Vec<String>,
 }
 
 /// All service jails, or the one asked for.
@@ -55,6 +63,13 @@ pub fn jail_name_of(arg: &str) -> Result<JailName> {
 
 fn describe(p: &dyn Platform, info: &JailInfo) -> JailStatus {
     let params = &info.params;
+    let default_allow = p.default_allow(info).unwrap_or_default();
+    let allow: Vec<String> = params.allow.iter().map(|a| a.param().to_string()).collect();
+    let granted = allow
+        .iter()
+        .filter(|a| !default_allow.contains(a))
+        .cloned()
+        .collect();
     let mut addresses: Vec<String> = params.ip4_addrs.iter().map(|a| a.to_string()).collect();
     addresses.extend(params.ip6_addrs.iter().map(|a| a.to_string()));
     JailStatus {
@@ -65,17 +80,29 @@ fn describe(p: &dyn Platform, info: &JailInfo) -> JailStatus {
             .unwrap_or(&info.name)
             .to_string(),
         jid: info.jid,
-        processes: p.members(info).ok().map(|m| m.len()),
+        processes: match p.members(info) {
+            Ok(m) => {
+                log::debug!("{} (jid {}): {} processes", info.name, info.jid, m.len());
+                Some(m.len())
+            }
+            Err(e) => {
+                log::debug!("{}: cannot list its processes: {e}", info.name);
+                None
+            }
+        },
         network: params.has_network(),
         ip4: params.ip4,
         ip6: params.ip6,
         addresses,
         ipc: params.sysvipc,
-        allow: params.allow.iter().map(|a| a.param().to_string()).collect(),
+        allow,
+        granted,
+        default_allow,
     }
 }
 
 fn unreadable(p: &dyn Platform, e: Error) -> Error {
+    log::debug!("{} backend: listing jails failed: {e}", p.name());
     if p.privileged() {
         e
     } else {
@@ -95,10 +122,13 @@ pub fn check_registry_readable(dir: &std::path::Path, root: bool) -> Result<()> 
     }
     match std::fs::read_dir(dir) {
         Ok(_) => Ok(()),
-        Err(e) => Err(Error::NotRoot(format!(
-            "cannot read the service jail registry {} ({e})",
-            dir.display()
-        ))),
+        Err(e) => {
+            log::debug!("registry {}: read_dir failed: {e}", dir.display());
+            Err(Error::NotRoot(format!(
+                "cannot read the service jail registry {} ({e})",
+                dir.display()
+            )))
+        }
     }
 }
 
@@ -108,6 +138,7 @@ pub fn status(p: &dyn Platform, name: Option<&str>) -> Result<StatusReport> {
     let infos = match name {
         Some(n) => {
             let jn = jail_name_of(n)?;
+            log::debug!("{} backend: looking up {jn}", p.name());
             match p.lookup(&JailRef::Name(jn.clone())) {
                 Ok(Some(i)) => vec![i],
                 Ok(None) => {
@@ -119,8 +150,20 @@ pub fn status(p: &dyn Platform, name: Option<&str>) -> Result<StatusReport> {
                 Err(e) => return Err(unreadable(p, e)),
             }
         }
-        None => p.list().map_err(|e| unreadable(p, e))?,
+        None => {
+            log::debug!("{} backend: listing jails", p.name());
+            p.list().map_err(|e| unreadable(p, e))?
+        }
     };
+    log::debug!(
+        "found {} jails: {}",
+        infos.len(),
+        infos
+            .iter()
+            .map(|i| format!("{}={}", i.jid, i.name))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let mut jails: Vec<JailStatus> = infos
         .iter()
         .filter(|i| i.name.starts_with(JAIL_PREFIX))
@@ -195,7 +238,7 @@ impl StatusReport {
                 ipc_text(j.ipc)
             );
             let allow: Vec<&str> = j
-                .allow
+                .granted
                 .iter()
                 .map(|a| a.strip_prefix("allow.").unwrap_or(a))
                 .collect();
@@ -206,6 +249,18 @@ impl StatusReport {
             }
             if !j.addresses.is_empty() {
                 out.push_str(&super::wrap_words("  addresses:", &j.addresses, 4));
+            }
+            if !j.default_allow.is_empty() {
+                let d: Vec<&str> = j
+                    .default_allow
+                    .iter()
+                    .map(|a| a.strip_prefix("allow.").unwrap_or(a))
+                    .collect();
+                out.push_str(&super::wrap_words(
+                    "  kernel defaults (every jail, no option):",
+                    &d,
+                    4,
+                ));
             }
         }
         out
@@ -273,6 +328,34 @@ mod tests {
         let j = r.to_json();
         assert_eq!(j["jails"][0]["ipc"], "new");
         assert_eq!(j["jails"][1]["processes"], 3);
+    }
+
+    #[test]
+    fn kernel_defaults_are_shown_apart_from_granted_permissions() {
+        let mut f = Fake::new();
+        f.default_allow = vec![
+            "allow.reserved_ports".into(),
+            "allow.unprivileged_proc_debug".into(),
+            "allow.suser".into(),
+        ];
+        create(&f, "named", "net_basic net_raw", "");
+        create(&f, "cron", "", "");
+        let r = status(&f, None).unwrap();
+        let cron = &r.jails[0];
+        assert!(cron.granted.is_empty());
+        assert_eq!(cron.default_allow.len(), 3);
+        let named = &r.jails[1];
+        assert_eq!(named.granted, vec!["allow.raw_sockets"]);
+        let t = r.render_text();
+        assert!(
+            t.contains("kernel defaults (every jail, no option): reserved_ports"),
+            "{t}"
+        );
+        let cron_row = t.lines().find(|l| l.starts_with("svcj-cron")).unwrap();
+        assert!(cron_row.ends_with(" -"), "no option granted anything: {t}");
+        let j = r.to_json();
+        assert_eq!(j["jails"][1]["granted"], json!(["allow.raw_sockets"]));
+        assert_eq!(j["jails"][0]["default_allow"][2], "allow.suser");
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct Fake {
     pub limits: NestedLimits,
     /// Exit status returned by runs.
     pub exit_status: i32,
+    /// What [`Platform::default_allow`] says every jail holds.
+    pub default_allow: Vec<String>,
     jails: RefCell<BTreeMap<String, FakeJail>>,
     calls: RefCell<Vec<Call>>,
     next_id: RefCell<i32>,
@@ -56,6 +58,7 @@ impl Default for Fake {
                 children_cur: 0,
             },
             exit_status: 0,
+            default_allow: Vec::new(),
             jails: RefCell::new(BTreeMap::new()),
             calls: RefCell::new(Vec::new()),
             next_id: RefCell::new(100),
@@ -201,6 +204,11 @@ impl Platform for Fake {
             }
         }
         Ok(())
+    }
+
+    fn default_allow(&self, jail: &JailInfo) -> Result<Vec<String>> {
+        let _ = jail;
+        Ok(self.default_allow.clone())
     }
 
     fn remove(&self, jail: &JailInfo) -> Result<()> {

@@ -110,9 +110,22 @@ impl NestedLimits {
     }
 
     /// The limits from `SVCJ_SYSCTL_FILE` if that is set (tests), else
-    /// `None` and the backend asks the kernel.
+    /// `None` and the backend asks the kernel.  Only a debug build (what
+    /// `cargo build`/`cargo test` and the rc suite run) honours the
+    /// variable: a release binary, as the port installs it, always asks
+    /// the kernel, so a test hook cannot change what a production tool
+    /// believes about the host.
     pub fn from_env_override() -> Result<Option<Self>> {
-        let Some(path) = std::env::var_os("SVCJ_SYSCTL_FILE") else {
+        Self::from_override(std::env::var_os("SVCJ_SYSCTL_FILE"), TEST_HOOKS)
+    }
+
+    /// [`NestedLimits::from_env_override`] with the variable's value and
+    /// whether test hooks are compiled in given.
+    pub fn from_override(var: Option<OsString>, test_hooks: bool) -> Result<Option<Self>> {
+        if !test_hooks {
+            return Ok(None);
+        }
+        let Some(path) = var else {
             return Ok(None);
         };
         let path = PathBuf::from(path);
@@ -123,6 +136,9 @@ impl NestedLimits {
         Self::from_sysctl_text(&text).map(Some)
     }
 }
+
+/// Are test hooks (`SVCJ_SYSCTL_FILE`) honoured?  Only in debug builds.
+pub const TEST_HOOKS: bool = cfg!(debug_assertions);
 
 /// The one interface to the kernel.
 pub trait Platform {
@@ -137,6 +153,21 @@ pub trait Platform {
 
     /// The nested-jail state of this host.
     fn nested_limits(&self) -> Result<NestedLimits>;
+
+    /// The address families the kernel has (FreeBSD:
+    /// `kern.features.inet`/`inet6`).  The default is both.
+    fn ip_features(&self) -> crate::options::IpFeatures {
+        crate::options::IpFeatures::BOTH
+    }
+
+    /// The permissions `jail` holds because the kernel gives them to every
+    /// new jail (FreeBSD: `JAIL_DEFAULT_ALLOW` of `kern_jail.c`,
+    /// intersected with the parent's), as opposed to those an option
+    /// granted.  The default is none (a backend without such defaults).
+    fn default_allow(&self, jail: &JailInfo) -> Result<Vec<String>> {
+        let _ = jail;
+        Ok(Vec::new())
+    }
 
     /// Find a running jail.
     fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>>;
@@ -323,6 +354,22 @@ mod tests {
             ..n
         };
         assert!(n.check().is_ok());
+    }
+
+    #[test]
+    fn the_sysctl_override_is_a_debug_build_hook_only() {
+        let d = std::env::temp_dir().join(format!("svcj-sysctl-{}", std::process::id()));
+        std::fs::write(&d, "security.jail.jailed=1\nsecurity.jail.children.max=0\n").unwrap();
+        let var = Some(d.clone().into_os_string());
+        // A release build ignores the file and asks the kernel.
+        assert_eq!(
+            NestedLimits::from_override(var.clone(), false).unwrap(),
+            None
+        );
+        let n = NestedLimits::from_override(var, true).unwrap().unwrap();
+        assert!(n.jailed);
+        assert_eq!(TEST_HOOKS, cfg!(debug_assertions));
+        std::fs::remove_file(&d).unwrap();
     }
 
     #[test]

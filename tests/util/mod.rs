@@ -6,10 +6,16 @@
 //! [`Env`]; dropping it SIGKILLs the reaper of every jail registered in its
 //! directory (the kernel then kills the rest of each jail) and removes the
 //! directory.
+//!
+//! Every child a test starts goes through [`Run`], a thin builder over
+//! `duct`: program, arguments, environment and stdin in, captured stdout,
+//! stderr and exit status out, and a non-zero status is a result to assert
+//! on, not an error.
 
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
@@ -98,6 +104,12 @@ impl Env {
             .env_remove("SVCJ_SYSCTL_FILE")
             .env_remove("RUST_LOG");
         c
+    }
+
+    /// `name` (one of the package's binaries) as a [`Run`] with this
+    /// environment's registry directory.
+    pub fn run(&self, name: &str) -> Run {
+        tool(name).env("SVCJ_RUNDIR", &self.rundir)
     }
 
     /// A path in the scratch directory.
@@ -268,6 +280,109 @@ pub fn run(cmd: &mut Command) -> Output {
     cmd.stdin(std::process::Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// A program to run: built with [`Run::new`] or [`tool`], then given
+/// arguments, environment and stdin, and run by [`Run::output`].
+#[derive(Clone, Debug)]
+pub struct Run {
+    program: OsString,
+    args: Vec<OsString>,
+    env: Vec<(OsString, Option<OsString>)>,
+    stdin: Option<Vec<u8>>,
+    dir: Option<PathBuf>,
+}
+
+/// One of the package's binaries as a [`Run`], with the variables that
+/// change its behaviour (`SVCJ_SYSCTL_FILE`, `LOCALBASE`, `RUST_LOG`)
+/// removed from the inherited environment.
+pub fn tool(name: &str) -> Run {
+    Run::new(bin(name))
+        .env_remove("SVCJ_SYSCTL_FILE")
+        .env_remove("LOCALBASE")
+        .env_remove("RUST_LOG")
+}
+
+impl Run {
+    /// `program` (a path, or a name looked up in `PATH`), no arguments,
+    /// the test's environment, stdin from /dev/null.
+    pub fn new(program: impl AsRef<OsStr>) -> Run {
+        Run {
+            program: program.as_ref().to_owned(),
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+            dir: None,
+        }
+    }
+
+    /// Append one argument.
+    pub fn arg(mut self, a: impl AsRef<OsStr>) -> Run {
+        self.args.push(a.as_ref().to_owned());
+        self
+    }
+
+    /// Append arguments.
+    pub fn args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// Set an environment variable.
+    pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Run {
+        self.env
+            .push((k.as_ref().to_owned(), Some(v.as_ref().to_owned())));
+        self
+    }
+
+    /// Remove an environment variable.
+    pub fn env_remove(mut self, k: impl AsRef<OsStr>) -> Run {
+        self.env.push((k.as_ref().to_owned(), None));
+        self
+    }
+
+    /// Feed `bytes` on stdin (default: /dev/null).
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Run {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// Run in directory `dir`.
+    pub fn dir(mut self, dir: impl Into<PathBuf>) -> Run {
+        self.dir = Some(dir.into());
+        self
+    }
+
+    /// Run to completion; stdout and stderr captured, any exit status
+    /// returned (panics only when the program cannot be started).
+    pub fn output(&self) -> Output {
+        let mut e = duct::cmd(&self.program, &self.args)
+            .stdout_capture()
+            .stderr_capture()
+            .unchecked();
+        // duct applies the innermost (first added) setting last, so add
+        // them newest first: the last call of env/env_remove wins.
+        for (k, v) in self.env.iter().rev() {
+            e = match v {
+                Some(v) => e.env(k, v),
+                None => e.env_remove(k),
+            };
+        }
+        e = match &self.stdin {
+            Some(b) => e.stdin_bytes(b.clone()),
+            None => e.stdin_null(),
+        };
+        if let Some(d) = &self.dir {
+            e = e.dir(d);
+        }
+        e.run()
+            .unwrap_or_else(|err| panic!("cannot run {self:?}: {err}"))
+    }
 }
 
 /// Whether `path` is a directory with nothing in it, or absent.

@@ -23,7 +23,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// PATH used when the environment has none (FreeBSD's `_PATH_DEFPATH`).
 pub const DEFAULT_PATH: &str = "/usr/bin:/bin";
@@ -209,6 +209,32 @@ pub fn exec_error(program: &Path, e: io::Error) -> Error {
     }
 }
 
+/// What a command that ran left: its status and what the hook reported
+/// before the exec (the FreeBSD create hook sends the new JID this way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ran {
+    /// The exit status (128+N for signal N); `None` when it was killed
+    /// for running past its time limit.
+    pub status: Option<i32>,
+    /// The bytes the hook wrote with [`report_raw`] before the exec.
+    pub note: Vec<u8>,
+}
+
+/// Stage byte of a successful hook's note (see [`report_raw`]).
+pub const STAGE_NOTE: u8 = b'J';
+
+/// From the child: send `stage` and `bytes` as they are (NULs included),
+/// e.g. a JID for the parent.  Only write(2) is called.
+pub fn report_raw(fd: RawFd, stage: u8, bytes: &[u8]) {
+    let stage = [stage];
+    // SAFETY: both buffers are valid for the given lengths for the whole
+    // call; write(2) on a pipe has no other preconditions.
+    unsafe {
+        libc::write(fd, stage.as_ptr().cast(), 1);
+        libc::write(fd, bytes.as_ptr().cast(), bytes.len());
+    }
+}
+
 /// Fork; in the child run `hook` (it gets the report pipe), then exec the
 /// prepared command; in the parent wait for the command.
 ///
@@ -223,7 +249,7 @@ pub fn run_with_hook<H>(p: Prepared, hook: H) -> Result<std::result::Result<i32,
 where
     H: FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static,
 {
-    Ok(run_with_hook_bounded(p, None, hook)?.map(|st| st.unwrap_or(128 + libc::SIGKILL)))
+    Ok(run(p, None, hook)?.map(|r| r.status.unwrap_or(128 + libc::SIGKILL)))
 }
 
 /// [`run_with_hook`] with an optional time limit: when the command is
@@ -233,74 +259,98 @@ where
 pub fn run_with_hook_bounded<H>(
     p: Prepared,
     timeout: Option<Duration>,
-    mut hook: H,
+    hook: H,
 ) -> Result<std::result::Result<Option<i32>, ChildFailure>>
+where
+    H: FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static,
+{
+    Ok(run(p, timeout, hook)?.map(|r| r.status))
+}
+
+/// The one runner behind the functions above, on duct: `before_spawn`
+/// installs argv\[0\] and the hook as `pre_exec`, `start` forks and execs,
+/// `wait`/`wait_timeout` wait, `kill` ends an overrunning command.  The
+/// contract of svcj-exec(8) holds as with a bare `Command`: stdin is
+/// inherited, stdout and stderr go to the console log when one is given,
+/// the status is passed through (`unchecked`, 128+N for signal N), and a
+/// signal to svcj-exec itself is not intercepted.
+pub fn run<H>(
+    p: Prepared,
+    timeout: Option<Duration>,
+    hook: H,
+) -> Result<std::result::Result<Ran, ChildFailure>>
 where
     H: FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static,
 {
     let (rd, wr) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
         .map_err(|e| Error::os("pipe", io::Error::from(e)))?;
     let wfd = wr.as_raw_fd();
-    let mut command = Command::new(&p.program);
-    if let Some((first, rest)) = p.argv.split_first() {
-        command.arg0(first).args(rest);
-    }
+    let args: Vec<OsString> = p.argv.iter().skip(1).cloned().collect();
+    let arg0 = p.argv.first().cloned();
+    // `before_spawn` takes an `Fn`; the hook is moved out on the one spawn.
+    let slot = std::sync::Mutex::new(Some(hook));
+    let mut expr =
+        duct::cmd(&p.program, args)
+            .unchecked()
+            .before_spawn(move |command: &mut Command| {
+                if let Some(a) = &arg0 {
+                    command.arg0(a);
+                }
+                let taken = slot.lock().ok().and_then(|mut s| s.take());
+                let Some(mut hook) = taken else {
+                    return Err(io::Error::other("the command was spawned twice"));
+                };
+                // SAFETY: the closure runs between fork and exec.  It calls
+                // `hook`, whose contract (documented above, upheld by every
+                // caller in this crate) is to make only async-signal-safe
+                // calls; `wfd` stays open in the child because `wr` is alive
+                // until after start() returns.
+                unsafe {
+                    command.pre_exec(move || hook(wfd));
+                }
+                Ok(())
+            });
     if let Some(log) = p.log {
         let out = log
             .try_clone()
             .map_err(|e| Error::os("cannot duplicate the console log descriptor", e))?;
-        command.stdout(out).stderr(log);
+        expr = expr.stdout_file(out).stderr_file(log);
     }
-    // SAFETY: the closure runs between fork and exec.  It calls `hook`,
-    // whose contract (documented above, upheld by every caller in this
-    // crate) is to make only async-signal-safe calls; `wfd` stays open in
-    // the child because `wr` is alive until after spawn() returns.
-    unsafe {
-        command.pre_exec(move || hook(wfd));
-    }
-    let spawned = command.spawn();
+    let started = expr.start();
     drop(wr);
-    match spawned {
-        Ok(mut child) => {
-            drop(rd);
+    let mut f = File::from(rd);
+    let mut buf = Vec::new();
+    // On success the pipe closed at the exec (close-on-exec); on failure
+    // the child has exited.  Either way this read ends.
+    let _ = f.read_to_end(&mut buf);
+    match started {
+        Ok(handle) => {
             let waiting = |e| Error::os(format!("waiting for {}", p.program.display()), e);
-            let Some(timeout) = timeout else {
-                let st = child.wait().map_err(waiting)?;
-                return Ok(Ok(Some(status_code(st))));
+            let note = buf.get(1..).map(<[u8]>::to_vec).unwrap_or_default();
+            let status = match timeout {
+                None => Some(status_code(handle.wait().map_err(waiting)?.status)),
+                Some(t) => match handle.wait_timeout(t).map_err(waiting)? {
+                    Some(out) => Some(status_code(out.status)),
+                    None => {
+                        // Ignore the error: the child may have exited just
+                        // now; the wait below reaps it either way.
+                        let _ = handle.kill();
+                        handle.wait().map_err(waiting)?;
+                        None
+                    }
+                },
             };
-            let deadline = Instant::now() + timeout;
-            let mut pause = Duration::from_millis(1);
-            loop {
-                if let Some(st) = child.try_wait().map_err(waiting)? {
-                    return Ok(Ok(Some(status_code(st))));
-                }
-                let now = Instant::now();
-                if now >= deadline {
-                    // Ignore the error: the child may have exited just now;
-                    // the wait below reaps it either way.
-                    let _ = child.kill();
-                    child.wait().map_err(waiting)?;
-                    return Ok(Ok(None));
-                }
-                std::thread::sleep(pause.min(deadline - now));
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
+            Ok(Ok(Ran { status, note }))
         }
-        Err(e) => {
-            let mut buf = Vec::new();
-            let mut f = File::from(rd);
-            // The child has exited (spawn reaps it on failure) and our
-            // write end is closed, so this read ends.
-            let _ = f.read_to_end(&mut buf);
-            match decode_report(&buf) {
-                Some((stage, detail)) => Ok(Err(ChildFailure {
-                    stage,
-                    errno: e.raw_os_error().unwrap_or(0),
-                    detail,
-                })),
-                None => Err(exec_error(&p.program, e)),
-            }
-        }
+        Err(e) => match decode_report(&buf) {
+            // The hook succeeded and said so; the exec itself failed.
+            Some((STAGE_NOTE, _)) | None => Err(exec_error(&p.program, e)),
+            Some((stage, detail)) => Ok(Err(ChildFailure {
+                stage,
+                errno: e.raw_os_error().unwrap_or(0),
+                detail,
+            })),
+        },
     }
 }
 
@@ -308,6 +358,7 @@ where
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+    use std::time::Instant;
 
     fn tmpdir(tag: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("svcj-exec-test-{tag}-{}", std::process::id()));
@@ -459,6 +510,32 @@ mod tests {
             std::fs::canonicalize(here).unwrap().to_str().unwrap()
         );
         std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_hook_note_reaches_the_parent() {
+        // The create hook sends the JID jail_set(2) returned, NULs and all.
+        let p = prepare(&spec(&["sh", "-c", "exit 5"], None)).unwrap();
+        let r = run(p, None, |fd| {
+            report_raw(fd, STAGE_NOTE, &0x0100_i32.to_ne_bytes());
+            Ok(())
+        })
+        .unwrap()
+        .unwrap();
+        assert_eq!(r.status, Some(5));
+        assert_eq!(r.note, 0x0100_i32.to_ne_bytes().to_vec());
+        // A note followed by a failed exec is the exec's error.
+        let p = prepare(&spec(&["sh"], None)).unwrap();
+        let p = Prepared {
+            program: "/nonexistent/prog".into(),
+            ..p
+        };
+        let e = run(p, None, |fd| {
+            report_raw(fd, STAGE_NOTE, &[0, 0, 0, 1]);
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(matches!(e, Error::CommandNotFound(_)), "{e}");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub enum Value {
     In4(Vec<Ipv4Addr>),
     /// An array of `struct in6_addr`.
     In6(Vec<Ipv6Addr>),
+    /// A zeroed buffer of this many bytes for jail_get(2) to fill.
+    Out(usize),
 }
 
 impl Value {
@@ -74,6 +76,7 @@ impl Value {
             // which is what `octets()` returns.
             Value::In4(v) => Some(v.iter().flat_map(|a| a.octets()).collect()),
             Value::In6(v) => Some(v.iter().flat_map(|a| a.octets()).collect()),
+            Value::Out(n) => Some(vec![0; *n]),
         }
     }
 }
@@ -119,7 +122,13 @@ impl Param {
                 self.name,
                 join(v.iter().map(|a| a.to_string()).collect())
             ),
+            Value::Out(n) => format!("{}=<{n} bytes>", self.name),
         }
+    }
+
+    /// A pair for jail_get(2): `name` with a value the kernel fills.
+    pub fn out(name: &str, value: Value) -> Self {
+        Param::new(name, value)
     }
 }
 
@@ -265,6 +274,49 @@ impl JailIov {
     pub fn pairs(&self) -> usize {
         self.pairs.len()
     }
+
+    /// The name of pair `i` (without its NUL).
+    pub fn name(&self, i: usize) -> &str {
+        let n = &self.pairs[i].0;
+        std::str::from_utf8(&n[..n.len().saturating_sub(1)]).unwrap_or("")
+    }
+
+    /// Pair index of `name`, if the list has it.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        (0..self.pairs.len()).find(|i| self.name(*i) == name)
+    }
+
+    /// The length the value entry of pair `i` holds now (jail_get(2)
+    /// writes the length of what it returned here, also for a NULL value).
+    pub fn value_len(&self, i: usize) -> usize {
+        self.iov[2 * i + 1].iov_len
+    }
+
+    /// The value of pair `i` as the kernel left it: the buffer, cut to
+    /// the length in its iovec entry (`None` for a NULL value).
+    pub fn value(&self, i: usize) -> Option<&[u8]> {
+        let b = self.pairs[i].1.as_deref()?;
+        Some(&b[..self.value_len(i).min(b.len())])
+    }
+
+    /// For a model of the kernel: the value buffer of pair `i` (its full
+    /// capacity), to read what the caller passed or to fill it.
+    pub fn value_buf_mut(&mut self, i: usize) -> Option<&mut [u8]> {
+        self.pairs[i].1.as_deref_mut()
+    }
+
+    /// For a model of the kernel: set the length of the value entry of
+    /// pair `i`, as jail_get(2) does.
+    pub fn set_value_len(&mut self, i: usize, len: usize) {
+        self.iov[2 * i + 1].iov_len = len;
+    }
+
+    /// For a model of the kernel: write `msg` into the errmsg buffer.
+    pub fn set_errmsg(&mut self, msg: &str) {
+        let n = msg.len().min(self.errmsg.len() - 1);
+        self.errmsg[..n].copy_from_slice(&msg.as_bytes()[..n]);
+        self.errmsg[n] = 0;
+    }
 }
 
 /// The text of an errmsg buffer: up to the first NUL, lossily decoded.
@@ -322,9 +374,25 @@ pub fn child_error(jail: &str, f: &super::exec::ChildFailure) -> Error {
     }
 }
 
+/// Decode the `ip4`/`ip6` integer jail_get(2) returns.  The kernel
+/// (`kern_jail_get`, its `pr_flag_jailsys` loop) reports a family the
+/// jail was given its own list for (`PR_IP4_USER`: `ip4=new` or
+/// `ip4=disable`) as 0 and an inherited one as 2; it never reports 1.  So
+/// 0 *with* addresses is `new`, 0 without is `disable`, 2 is `inherit`.
+pub fn decode_ip(raw: Option<i64>, has_addrs: bool) -> JailSys {
+    match raw {
+        Some(2) => JailSys::Inherit,
+        Some(0) | Some(1) if has_addrs => JailSys::New,
+        _ => JailSys::Disable,
+    }
+}
+
 /// Read back typed parameters of a running jail.  `get` returns the raw
 /// integer of an int/boolean parameter (`None` when the kernel does not
-/// know the parameter), `addrs4`/`addrs6` the address lists.
+/// know the parameter), `addrs4`/`addrs6` the address lists.  The result
+/// holds every `allow.*` of [`crate::options::Allow`] the jail has,
+/// including those the kernel gives every new jail (`reserved_ports`):
+/// [`KERNEL_DEFAULT_ALLOW`] tells them apart.
 pub fn params_from_kernel(
     get: impl Fn(&str) -> Option<i64>,
     addrs4: Vec<Ipv4Addr>,
@@ -336,8 +404,8 @@ pub fn params_from_kernel(
         _ => JailSys::Disable,
     };
     let mut p = JailParams {
-        ip4: sys("ip4"),
-        ip6: sys("ip6"),
+        ip4: decode_ip(get("ip4"), !addrs4.is_empty()),
+        ip6: decode_ip(get("ip6"), !addrs6.is_empty()),
         ..JailParams::default()
     };
     if p.ip4 == JailSys::New {
@@ -365,6 +433,101 @@ pub fn params_from_kernel(
         p.enforce_statfs = get("enforce_statfs").and_then(|n| u32::try_from(n).ok());
     }
     p
+}
+
+/// `JAIL_DEFAULT_ALLOW` of `sys/kern/kern_jail.c`: what every new jail
+/// gets, intersected with its parent's (`pr->pr_allow =
+/// JAIL_DEFAULT_ALLOW & ppr->pr_allow` in `kern_jail_set`).  A service
+/// jail clears `allow.set_hostname` ([`DENIED`]), so it keeps the others.
+pub const KERNEL_DEFAULT_ALLOW: [&str; 4] = [
+    "allow.set_hostname",
+    "allow.reserved_ports",
+    "allow.unprivileged_proc_debug",
+    "allow.suser",
+];
+
+/// What the tools can learn about the enclosing jail's limits from
+/// inside it (jail_get(2) cannot see the caller's own jail, but the
+/// deprecated `security.jail.*` sysctls report the caller's prison).
+/// `None` means unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParentView {
+    /// `security.jail.enforce_statfs`
+    pub enforce_statfs: Option<i64>,
+    /// `allow.*` flags the parent is known to have (true) or lack (false):
+    /// `security.jail.allow_raw_sockets`, `security.jail.<name>_allowed`…
+    pub allow: Vec<(crate::options::Allow, bool)>,
+}
+
+/// The likely causes of an EPERM without a kernel message when `p` is
+/// created inside a jail whose limits are `parent`: certain ones first
+/// (the parent is known to lack what is asked), then the ones that could
+/// not be checked from inside.  The checks mirror `kern_jail_set`:
+/// `enforce < ppr->pr_enforce_statfs`, `pr_allow & ~ppr->pr_allow`, an
+/// address not in the parent's list, and the SysV modules' own check of
+/// `sysvmsg`/`sysvsem`/`sysvshm` against the parent's.
+pub fn eperm_causes(p: &JailParams, parent: &ParentView) -> Vec<String> {
+    let mut sure = Vec::new();
+    let mut maybe = Vec::new();
+    if let Some(want) = p.enforce_statfs {
+        match parent.enforce_statfs {
+            Some(have) if i64::from(want) < have => sure.push(format!(
+                "enforce_statfs={want} (option nfsd) is below the enclosing jail's \
+                 enforce_statfs={have}"
+            )),
+            Some(_) => {}
+            None => maybe.push(format!(
+                "enforce_statfs={want} (option nfsd) may be below the enclosing jail's"
+            )),
+        }
+    }
+    for a in &p.allow {
+        match parent.allow.iter().find(|(pa, _)| pa == a) {
+            Some((_, false)) => sure.push(format!("the enclosing jail lacks {}", a.param())),
+            Some((_, true)) => {}
+            None => maybe.push(format!("the enclosing jail may lack {}", a.param())),
+        }
+    }
+    if p.sysvipc != JailSys::Disable {
+        maybe.push(format!(
+            "sysvmsg/sysvsem/sysvshm={} needs SysV IPC in the enclosing jail",
+            p.sysvipc
+        ));
+    }
+    let addrs: Vec<String> = p
+        .ip4_addrs
+        .iter()
+        .map(|a| a.to_string())
+        .chain(p.ip6_addrs.iter().map(|a| a.to_string()))
+        .collect();
+    if !addrs.is_empty() {
+        maybe.push(format!(
+            "the enclosing jail may not hold the address(es) {}",
+            addrs.join(", ")
+        ));
+    }
+    sure.extend(maybe);
+    sure
+}
+
+/// [`set_error`] for a jail created inside another jail: an EPERM
+/// without a kernel message is [`Error::Refused`] (exit 77) naming the
+/// likely `causes`.
+pub fn set_error_nested(jail: &str, errno: i32, errmsg: &str, causes: &[String]) -> Error {
+    if errno != libc::EPERM || !errmsg.is_empty() {
+        return set_error(jail, errno, errmsg);
+    }
+    let why = if causes.is_empty() {
+        "an ancestor jail may be at its children.max, or may lack a permission the new \
+         jail needs"
+            .to_string()
+    } else {
+        format!("likely cause: {}", causes.join("; "))
+    };
+    Error::Refused(format!(
+        "jail_set {jail}: the enclosing jail refused the new jail ({}); {why}",
+        io::Error::from_raw_os_error(errno)
+    ))
 }
 
 #[cfg(test)]
@@ -586,25 +749,38 @@ mod tests {
 
     #[test]
     fn read_back() {
+        // What kern_jail_get reports: ip4/ip6 of a jail with its own list
+        // (new, or disable) is 0, inherited is 2; booleans are 0/1.
         let want = parse("net_basic nfsd mlock sysvipc", "192.0.2.1")
             .unwrap()
             .params;
-        let list = create_params(&jname("svcj-x"), &want);
-        let get = |n: &str| -> Option<i64> {
-            list.iter().find(|p| p.name == n).map(|p| match p.value {
-                Value::Int(i) => i64::from(i),
-                Value::Flag => 1,
-                _ => 0,
-            })
+        let kernel = |n: &str| -> Option<i64> {
+            match n {
+                "ip4" | "ip6" => Some(0),
+                "sysvmsg" | "sysvsem" | "sysvshm" => Some(2),
+                "enforce_statfs" => Some(1),
+                "allow.mlock" | "allow.nfsd" | "allow.reserved_ports" => Some(1),
+                _ => Some(0),
+            }
         };
-        let got = params_from_kernel(
-            get,
-            want.ip4_addrs.clone(),
-            vec!["2001:db8::9".parse().unwrap()],
-        );
+        let got = params_from_kernel(kernel, want.ip4_addrs.clone(), vec![]);
+        // ip6=new without addresses and ip6=disable are the same jail (no
+        // IPv6), and the kernel reports both as 0: it reads back as disable.
+        assert_eq!(want.ip6, JailSys::New);
+        let want = JailParams {
+            ip6: JailSys::Disable,
+            ..want
+        };
         assert_eq!(got, want);
         let none = params_from_kernel(|_| None, vec![], vec![]);
         assert_eq!(none, JailParams::default());
+        let inherit = params_from_kernel(
+            |n| (n == "ip4" || n == "ip6").then_some(2),
+            vec!["192.0.2.9".parse().unwrap()],
+            vec![],
+        );
+        assert_eq!(inherit.ip4, JailSys::Inherit);
+        assert!(inherit.ip4_addrs.is_empty(), "inherited list is the host's");
         let mixed = params_from_kernel(
             |n| match n {
                 "sysvmsg" => Some(2),
@@ -616,5 +792,54 @@ mod tests {
             vec![],
         );
         assert_eq!(mixed.sysvipc, JailSys::New);
+    }
+
+    #[test]
+    fn ip_decoding() {
+        assert_eq!(decode_ip(Some(0), true), JailSys::New);
+        assert_eq!(decode_ip(Some(0), false), JailSys::Disable);
+        assert_eq!(decode_ip(Some(2), false), JailSys::Inherit);
+        assert_eq!(decode_ip(Some(2), true), JailSys::Inherit);
+        assert_eq!(decode_ip(None, true), JailSys::Disable);
+    }
+
+    #[test]
+    fn eperm_names_the_likely_cause() {
+        use crate::options::Allow;
+        let p = parse("nfsd net_raw sysvipc netv4", "192.0.2.1")
+            .unwrap()
+            .params;
+        let parent = ParentView {
+            enforce_statfs: Some(2),
+            allow: vec![(Allow::RawSockets, false), (Allow::Nfsd, true)],
+        };
+        let c = eperm_causes(&p, &parent);
+        assert!(
+            c[0].contains("enforce_statfs=1 (option nfsd) is below"),
+            "{c:?}"
+        );
+        assert!(c[1].contains("lacks allow.raw_sockets"), "{c:?}");
+        assert!(c
+            .iter()
+            .any(|l| l.contains("may lack allow.reserved_ports")));
+        assert!(c.iter().any(|l| l.contains("SysV IPC")));
+        assert!(c.iter().any(|l| l.contains("192.0.2.1")));
+        assert!(!c.iter().any(|l| l.contains("allow.nfsd")), "{c:?}");
+        let e = set_error_nested("svcj-a", libc::EPERM, "", &c);
+        let t = e.to_string();
+        assert!(t.contains("enclosing jail refused"), "{t}");
+        assert!(t.contains("likely cause: enforce_statfs=1"), "{t}");
+        assert_eq!(e.exit_code(), 77);
+        // A kernel message wins; other errors are unchanged.
+        let e = set_error_nested("svcj-a", libc::EPERM, "prison limit exceeded", &c);
+        assert_eq!(e.exit_code(), 69);
+        let e = set_error_nested("svcj-a", libc::EPERM, "", &[]);
+        assert!(e.to_string().contains("children.max"), "{e}");
+        let same = parse("nfsd", "").unwrap().params;
+        let ok_parent = ParentView {
+            enforce_statfs: Some(1),
+            allow: vec![(Allow::Nfsd, true)],
+        };
+        assert!(eperm_causes(&same, &ok_parent).is_empty());
     }
 }

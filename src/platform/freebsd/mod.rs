@@ -18,9 +18,12 @@
 //! fork/hook/exec/wait plumbing ([`exec`]) — are compiled and unit-tested
 //! on every OS; only the system-call glue in `sys` is FreeBSD-only.
 
+pub mod backend;
 pub mod exec;
 pub mod jailparam;
 pub mod kproc;
+#[cfg(test)]
+pub mod model;
 
 #[cfg(target_os = "freebsd")]
 mod sys;

@@ -1,28 +1,30 @@
-//! The FreeBSD system calls behind [`Platform`]: jail_set(2), jail_get(2),
-//! jail_attach(2), jail_remove(2), kill(2) and the `security.jail.*` and
-//! `kern.proc` sysctls.  All data layout is done by the portable sibling
-//! modules; this file only hands their buffers to the kernel.
+//! The FreeBSD system calls behind [`Kernel`]: jail_set(2), jail_get(2),
+//! jail_attach(2), jail_remove(2), kill(2) and the sysctls.  All data
+//! layout and every decision is in the portable sibling modules (the
+//! decisions in [`super::backend`], tested there against a model of the
+//! kernel); this file only hands their buffers to the kernel.
 
-use super::exec::{self, Prepared};
+use super::backend::{Backend, Kernel, KernelFail, Started};
+use super::exec::{self, ChildFailure, Prepared};
 use super::jailparam::{self, JailIov, JAIL_ATTACH, JAIL_CREATE};
 use super::kproc::{self, Layout};
 use crate::error::{Error, Result};
-use crate::name::{JailName, JailRef};
-use crate::options::JailParams;
-use crate::platform::{JailInfo, NestedLimits, Platform, RunSpec};
 use std::ffi::CString;
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
-/// The FreeBSD backend.
+/// The real kernel.
 #[derive(Debug, Default)]
-pub struct FreeBsd;
+pub struct Sys;
 
-impl FreeBsd {
-    /// A new backend.
+/// The FreeBSD backend.
+pub type FreeBsd = Backend<Sys>;
+
+impl Backend<Sys> {
+    /// A new backend over the running kernel.
     pub fn new() -> Self {
-        FreeBsd
+        Backend::with_kernel(Sys)
     }
 }
 
@@ -52,9 +54,11 @@ fn kinfo_layout() -> Layout {
     }
 }
 
-/// Read an integer sysctl by name.
-fn sysctl_int(name: &str) -> Result<i64> {
-    let cname = CString::new(name).map_err(|_| Error::Usage(format!("bad sysctl {name:?}")))?;
+/// Read an integer sysctl by name; `Ok(None)` when there is no such oid.
+fn sysctl_int(name: &str) -> io::Result<Option<i64>> {
+    let Ok(cname) = CString::new(name) else {
+        return Ok(None);
+    };
     let mut v: libc::c_int = 0;
     let mut len: libc::size_t = std::mem::size_of::<libc::c_int>();
     // SAFETY: `cname` is NUL-terminated; `v` is a writable c_int and `len`
@@ -69,12 +73,13 @@ fn sysctl_int(name: &str) -> Result<i64> {
         )
     };
     if r != 0 {
-        return Err(Error::os(
-            format!("sysctl {name}"),
-            io::Error::last_os_error(),
-        ));
+        let e = io::Error::last_os_error();
+        return match e.raw_os_error() {
+            Some(libc::ENOENT) => Ok(None),
+            _ => Err(e),
+        };
     }
-    Ok(i64::from(v))
+    Ok(Some(i64::from(v)))
 }
 
 /// Does the kernel know jail parameter `name` (`security.jail.param.<name>`
@@ -145,60 +150,6 @@ fn process_table() -> Result<Vec<kproc::ProcJail>> {
     ))
 }
 
-/// JID of the jail named `name`, or `None` when there is none.
-fn jid_by_name(name: &JailName) -> Result<Option<i32>> {
-    let mut iov = JailIov::new(&jailparam::lookup_params(name));
-    // SAFETY: `iov` owns every buffer its entries point into and lives
-    // across the call; the kernel writes only into the errmsg buffer.
-    let jid = unsafe { libc::jail_get(iov.as_mut_ptr(), iov.len() as libc::c_uint, 0) };
-    if jid >= 0 {
-        return Ok(Some(jid));
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::ENOENT) => Ok(None),
-        Some(n) => Err(Error::os(
-            format!("jail_get {name}"),
-            jailparam::kernel_error(n, &iov.errmsg()),
-        )),
-        None => Err(Error::os(format!("jail_get {name}"), e)),
-    }
-}
-
-fn int_param(jid: i32, name: &str) -> Option<i64> {
-    match jail::param::get(jid, name).ok()? {
-        jail::param::Value::Int(i) => Some(i64::from(i)),
-        jail::param::Value::Uint(u) => Some(i64::from(u)),
-        jail::param::Value::S32(i) => Some(i64::from(i)),
-        jail::param::Value::U32(u) => Some(i64::from(u)),
-        _ => None,
-    }
-}
-
-/// Everything we can read back about jail `jid` (`None` if it vanished).
-fn info(jid: i32) -> Option<JailInfo> {
-    let running = jail::RunningJail::from_jid(jid)?;
-    let name = running.name().ok()?;
-    let v4 = match jail::param::get(jid, "ip4.addr") {
-        Ok(v) => v.unpack_ipv4().unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
-    let v6 = match jail::param::get(jid, "ip6.addr") {
-        Ok(v) => v.unpack_ipv6().unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
-    let params: JailParams = jailparam::params_from_kernel(|n| int_param(jid, n), v4, v6);
-    Some(JailInfo { jid, name, params })
-}
-
-fn run(
-    p: Prepared,
-    jail: &str,
-    hook: impl FnMut(RawFd) -> io::Result<()> + Send + Sync + 'static,
-) -> Result<i32> {
-    exec::run_with_hook(p, hook)?.map_err(|f| jailparam::child_error(jail, &f))
-}
-
 /// A pre-exec hook that enters jail `jid` with jail_attach(2) and returns
 /// to the caller's working directory.
 fn attach_hook(
@@ -218,55 +169,74 @@ fn attach_hook(
     }
 }
 
-impl Platform for FreeBsd {
-    fn name(&self) -> &'static str {
-        "freebsd"
+impl Kernel for Sys {
+    fn privileged(&self) -> bool {
+        nix::unistd::geteuid().is_root()
     }
 
-    fn nested_limits(&self) -> Result<NestedLimits> {
-        if let Some(n) = NestedLimits::from_env_override()? {
-            return Ok(n);
+    fn jail_get(&self, iov: &mut JailIov, flags: i32) -> std::result::Result<i32, KernelFail> {
+        // SAFETY: `iov` owns every buffer its entries point into and lives
+        // across the call; the kernel writes only into the value buffers
+        // and the errmsg buffer, within the lengths the entries give.
+        let jid = unsafe { libc::jail_get(iov.as_mut_ptr(), iov.len() as libc::c_uint, flags) };
+        if jid >= 0 {
+            return Ok(jid);
         }
-        Ok(NestedLimits {
-            jailed: sysctl_int("security.jail.jailed")? != 0,
-            children_max: sysctl_int("security.jail.children.max")?,
-            children_cur: sysctl_int("security.jail.children.cur")?,
+        let e = io::Error::last_os_error();
+        Err(KernelFail {
+            errno: e.raw_os_error().unwrap_or(libc::EIO),
+            errmsg: iov.errmsg(),
         })
     }
 
-    fn lookup(&self, jail: &JailRef) -> Result<Option<JailInfo>> {
-        let jid = match jail {
-            JailRef::Name(n) => match jid_by_name(n)? {
-                Some(j) => j,
-                None => return Ok(None),
-            },
-            JailRef::Jid(j) => *j,
-        };
-        Ok(info(jid))
+    fn jail_remove(&self, jid: i32) -> std::result::Result<(), i32> {
+        // SAFETY: jail_remove(2) takes a plain integer.
+        if unsafe { libc::jail_remove(jid) } == 0 {
+            return Ok(());
+        }
+        Err(io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO))
     }
 
-    fn list(&self) -> Result<Vec<JailInfo>> {
-        Ok(jail::RunningJail::all()
-            .filter_map(|r| info(r.jid))
-            .collect())
+    fn jids(&self) -> Vec<i32> {
+        // The crate's iterator is jail_get(2) with `lastjid`; it cannot
+        // panic (unlike its parameter reader, which we do not use).
+        jail::RunningJail::all().map(|r| r.jid).collect()
     }
 
-    fn create_and_run(&self, name: &JailName, params: &JailParams, cmd: &RunSpec) -> Result<i32> {
-        if !self.privileged() {
-            return Err(Error::NotRoot(format!("cannot create jail {name}")));
+    fn jail_exists(&self, jid: i32) -> bool {
+        jail::RunningJail::from_jid(jid).is_some()
+    }
+
+    fn sysctl_int(&self, name: &str) -> io::Result<Option<i64>> {
+        if let Some(p) = name.strip_prefix("security.jail.param.") {
+            return Ok(jail_param_known(p).then_some(1));
         }
-        self.nested_limits()?.check()?;
-        let prepared = exec::prepare(cmd)?;
-        if jid_by_name(name)?.is_some() {
-            return Err(Error::JailExists(name.to_string()));
+        sysctl_int(name)
+    }
+
+    fn process_table(&self) -> Result<Vec<kproc::ProcJail>> {
+        process_table()
+    }
+
+    fn kill(&self, pid: i32, sig: i32) -> std::result::Result<(), i32> {
+        // SAFETY: kill(2) takes plain integers.
+        if unsafe { libc::kill(pid, sig) } == 0 {
+            return Ok(());
         }
-        let list = jailparam::create_params(name, params);
-        log::debug!(
-            "jail_set(JAIL_CREATE|JAIL_ATTACH): {}",
-            list.iter().map(|p| p.word()).collect::<Vec<_>>().join(" ")
-        );
-        let mut iov = ChildIov(JailIov::new(&list));
-        let cwd = prepared.cwd_fd();
+        Err(io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO))
+    }
+
+    fn run_created(
+        &self,
+        p: Prepared,
+        iov: JailIov,
+    ) -> Result<std::result::Result<Started, ChildFailure>> {
+        let mut iov = ChildIov(iov);
+        let cwd = p.cwd_fd();
         let hook = move |fd: RawFd| -> io::Result<()> {
             let iov = iov.get();
             // SAFETY: `iov` owns every buffer its entries point into and
@@ -285,65 +255,37 @@ impl Platform for FreeBsd {
                 exec::report(fd, jailparam::STAGE_SET, iov.errmsg_bytes());
                 return Err(e);
             }
+            // Tell the parent which jail it was: a failed start removes
+            // exactly this one.
+            exec::report_raw(fd, exec::STAGE_NOTE, &r.to_ne_bytes());
             exec::restore_cwd(cwd);
             Ok(())
         };
-        run(prepared, name.as_str(), hook)
-    }
-
-    fn join_and_run(&self, jail: &JailInfo, cmd: &RunSpec) -> Result<i32> {
-        if !self.privileged() {
-            return Err(Error::NotRoot(format!("cannot enter jail {}", jail.name)));
-        }
-        let prepared = exec::prepare(cmd)?;
-        let hook = attach_hook(jail.jid, prepared.cwd_fd());
-        run(prepared, &jail.name, hook)
-    }
-
-    fn join_and_run_bounded(
-        &self,
-        jail: &JailInfo,
-        cmd: &RunSpec,
-        timeout: Duration,
-    ) -> Result<Option<i32>> {
-        if !self.privileged() {
-            return Err(Error::NotRoot(format!("cannot enter jail {}", jail.name)));
-        }
-        let prepared = exec::prepare(cmd)?;
-        let hook = attach_hook(jail.jid, prepared.cwd_fd());
-        exec::run_with_hook_bounded(prepared, Some(timeout), hook)?
-            .map_err(|f| jailparam::child_error(&jail.name, &f))
-    }
-
-    fn members(&self, jail: &JailInfo) -> Result<Vec<i32>> {
-        Ok(kproc::members_of(&process_table()?, jail.jid))
-    }
-
-    fn signal(&self, pid: i32, sig: i32) -> Result<()> {
-        use nix::sys::signal::{kill, Signal};
-        use nix::unistd::Pid;
-        let sig = if sig == 0 {
-            None
-        } else {
-            Some(Signal::try_from(sig).map_err(|_| Error::Usage(format!("bad signal {sig}")))?)
+        let ran = match exec::run(p, None, hook)? {
+            Ok(r) => r,
+            Err(f) => return Ok(Err(f)),
         };
-        match kill(Pid::from_raw(pid), sig) {
-            Ok(()) | Err(nix::errno::Errno::ESRCH) => Ok(()),
-            Err(e) => Err(Error::os(format!("kill {pid}"), io::Error::from(e))),
-        }
+        let jid = <[u8; 4]>::try_from(ran.note.as_slice())
+            .map(i32::from_ne_bytes)
+            .map_err(|_| {
+                Error::os(
+                    "jail_set",
+                    io::Error::other("the child did not report the new jail's JID"),
+                )
+            })?;
+        Ok(Ok(Started {
+            jid,
+            status: ran.status.unwrap_or(128 + libc::SIGKILL),
+        }))
     }
 
-    fn remove(&self, jail: &JailInfo) -> Result<()> {
-        // SAFETY: jail_remove(2) takes a plain integer.
-        let r = unsafe { libc::jail_remove(jail.jid) };
-        if r == 0 {
-            return Ok(());
-        }
-        let e = io::Error::last_os_error();
-        match e.raw_os_error() {
-            // EINVAL: no such jail (already gone with its last process).
-            Some(libc::EINVAL) => Ok(()),
-            _ => Err(Error::os(format!("jail_remove {}", jail.name), e)),
-        }
+    fn run_attached(
+        &self,
+        p: Prepared,
+        jid: i32,
+        timeout: Option<Duration>,
+    ) -> Result<std::result::Result<Option<i32>, ChildFailure>> {
+        let hook = attach_hook(jid, p.cwd_fd());
+        Ok(exec::run(p, timeout, hook)?.map(|r| r.status))
     }
 }
