@@ -48,8 +48,10 @@ fn dry_run_prints_parameters_and_creates_nothing() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
+        // Any address switches both families to new (base rc.subr):
+        // IPv4 addresses only leave the jail without IPv6.
         "name=svcj-web\npath=/ mount.nodevfs host=inherit ip4=new ip4.addr=192.0.2.1 \
-         ip6=inherit allow.reserved_ports\n"
+         ip6=new allow.reserved_ports\n"
     );
     assert!(stderr(&o).contains("web: unknown service jail option: nosuchoption"));
     assert!(!env.rundir.exists());
@@ -788,7 +790,10 @@ fn inside_a_jail_the_registry_is_hidden() {
         .exec()
         .args(["-j", "svcj-inner", "--", "sh", "-c", &probe]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(stdout(&o).split_whitespace().collect::<Vec<_>>(), ["0", "refused"]);
+    assert_eq!(
+        stdout(&o).split_whitespace().collect::<Vec<_>>(),
+        ["0", "refused"]
+    );
     assert_eq!(env.jid("svcj-inner"), Some(jid));
     assert_eq!(env.registry_files().len(), 1, "{:?}", env.registry_files());
     // So a join or a kill from inside a jail finds nothing.
@@ -983,7 +988,11 @@ fn every_jailed_process_is_locked_down() {
         .stdin(std::process::Stdio::null()));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
-    assert_eq!(status_fields(&out, &["NoNewPrivs", "Seccomp"]), ["1", "2"], "{out}");
+    assert_eq!(
+        status_fields(&out, &["NoNewPrivs", "Seccomp"]),
+        ["1", "2"],
+        "{out}"
+    );
     let sid = out.lines().find(|l| l.starts_with("sid=")).unwrap();
     let (sid, pid) = sid.split_once(' ').unwrap();
     assert_eq!(&sid[4..], &pid[4..], "not a session leader: {sid} {pid}");
@@ -1026,28 +1035,27 @@ fn every_jailed_process_is_locked_down() {
 fn kernel_knobs_are_read_only_or_masked_inside() {
     need_root!("kernel_knobs_are_read_only_or_masked_inside");
     let env = Env::new("masks");
+    // Probes only (access(2) reports EROFS for a read-only mount): run
+    // against a vulnerable build, a write would change the host.
     let script = r#"
-for f in /proc/sys/kernel/core_pattern /proc/sys/kernel/hostname /proc/sysrq-trigger; do
-	if (printf x > "$f") 2>/dev/null; then echo "writable $f"; fi
+for f in /proc/sys/kernel/core_pattern /proc/sys/kernel/hostname /proc/sysrq-trigger \
+	/sys/fs/cgroup /sys/kernel; do
+	if [ -e "$f" ] && [ -w "$f" ]; then echo "writable $f"; fi
 done
 for d in /proc/sys /proc/irq /proc/bus /proc/fs /sys; do
 	[ -e "$d" ] || continue
-	grep -q " $d ro," /proc/self/mountinfo || grep -q " $d ro " /proc/self/mountinfo || \
-		awk -v d="$d" '$5 == d { split($6, o, ","); if (o[1] != "ro") print "rw " d }' /proc/self/mountinfo
+	awk -v d="$d" '$5 == d { split($6, o, ","); if (o[1] != "ro") print "rw " d }' /proc/self/mountinfo
 done
 for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
 	[ -e "$f" ] || continue
-	[ -s "$f" ] && [ "$(head -c 1 "$f" | wc -c)" -gt 0 ] && echo "readable $f"
+	[ "$(head -c 1 "$f" 2>/dev/null | wc -c)" -gt 0 ] && echo "readable $f"
 done
 if [ -d /sys/firmware ] && [ -n "$(ls -A /sys/firmware)" ]; then echo "visible /sys/firmware"; fi
-if (mkdir /sys/fs/cgroup/svcj-escape) 2>/dev/null; then echo "cgroup mkdir"; fi
 echo done
 "#;
     let o = run(env.exec().args(["masks", "--", "sh", "-c", script]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout(&o), "done\n", "{}", stderr(&o));
-    // The hostname of the host is untouched.
-    let _ = fs::remove_dir("/sys/fs/cgroup/svcj-escape");
 }
 
 #[test]
@@ -1097,16 +1105,15 @@ fn console_log_never_follows_a_link_or_opens_a_non_file() {
     let link = env.path("console.log");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let fifo = env.path("fifo.log");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     for (log, what) in [(&link, "symbolic link"), (&fifo, "not a regular file")] {
-        let o = run(env.exec().args([
-            "-l",
-            log.to_str().unwrap(),
-            "ls",
-            "--",
-            "echo",
-            "planted",
-        ]));
+        let o = run(env
+            .exec()
+            .args(["-l", log.to_str().unwrap(), "ls", "--", "echo", "planted"]));
         assert_eq!(code(&o), 73, "{}", stderr(&o));
         assert!(stderr(&o).contains(what), "{}", stderr(&o));
         assert!(env.jid("svcj-ls").is_none());
@@ -1147,7 +1154,14 @@ fn a_forged_entry_is_not_acted_on() {
     // An unrelated process that is PID 1 of a PID namespace of its own
     // (not a svcj reaper): an entry naming it must not be torn down.
     let mut child = Command::new("unshare")
-        .args(["--pid", "--fork", "--kill-child", "--mount-proc", "sleep", "1000"])
+        .args([
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "--mount-proc",
+            "sleep",
+            "1000",
+        ])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -1179,7 +1193,10 @@ fn a_forged_entry_is_not_acted_on() {
     let o = run(env.kill().arg("svcj-fg"));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).contains("no such jail"), "{}", stderr(&o));
-    assert!(alive(victim), "svcj-kill killed a process that is not a jail's reaper");
+    assert!(
+        alive(victim),
+        "svcj-kill killed a process that is not a jail's reaper"
+    );
     let o = run(env.exec().args(["-j", "svcj-fg", "--", "true"]));
     assert_eq!(code(&o), 69, "{}", stderr(&o));
     // SAFETY: kill(2) on the sleep this test started.

@@ -157,14 +157,12 @@ fn cstrings(argv: &[std::ffi::OsString]) -> Result<Vec<CString>> {
 /// only if it is a regular file (a FIFO or device would block or do
 /// worse).
 fn open_log(path: &Path) -> Result<File> {
-    let refuse = |what: &str| {
-        Error::CantCreate {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(format!(
-                "{what}: refusing to write the console log there \
+    let refuse = |what: &str| Error::CantCreate {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(format!(
+            "{what}: refusing to write the console log there \
                  (remove it, or make it a regular file)"
-            )),
-        }
+        )),
     };
     let f = OpenOptions::new()
         .append(true)
@@ -190,8 +188,11 @@ fn open_log(path: &Path) -> Result<File> {
     }
     // Back to blocking writes (O_NONBLOCK only kept open(2) from waiting
     // on a FIFO).
-    nix::fcntl::fcntl(&f, nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_APPEND))
-        .map_err(|e| Error::os(format!("fcntl {}", path.display()), e))?;
+    nix::fcntl::fcntl(
+        &f,
+        nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_APPEND),
+    )
+    .map_err(|e| Error::os(format!("fcntl {}", path.display()), e))?;
     log::debug!("console log {} opened", path.display());
     Ok(f)
 }
@@ -642,7 +643,10 @@ impl Platform for Linux {
                 log::debug!("{}: SIGKILL to the reaper {}", jail.name, entry.reaper);
                 fd.send(libc::SIGKILL).map_err(|e| {
                     log::warn!("{}: pidfd_send_signal(SIGKILL): {e}", jail.name);
-                    Error::os(format!("killing the reaper {} of {}", entry.reaper, jail.name), e)
+                    Error::os(
+                        format!("killing the reaper {} of {}", entry.reaper, jail.name),
+                        e,
+                    )
                 })?;
                 if !fd.wait_exit(REMOVE_WAIT) {
                     return Err(Error::Unavailable(format!(

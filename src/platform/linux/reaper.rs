@@ -437,8 +437,7 @@ fn lock_down(params: &JailParams, prog: &[libc::sock_filter]) -> Result<(), Stri
     // SAFETY: prctl with integer arguments only.
     unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
     seccomp::new_session_keyring().map_err(|e| format!("joining a new session keyring: {e}"))?;
-    caps::restrict(caps::allowed(params), 0)
-        .map_err(|e| format!("dropping capabilities: {e}"))?;
+    caps::restrict(caps::allowed(params), 0).map_err(|e| format!("dropping capabilities: {e}"))?;
     seccomp::no_new_privs().map_err(|e| format!("setting no_new_privs: {e}"))?;
     seccomp::install(prog).map_err(|e| format!("installing the seccomp filter: {e}"))
 }
