@@ -14,9 +14,12 @@
 //!   `sysvipcnew` or neither → a new IPC namespace, a private `/dev/shm`
 //!   and, where the host mounts one, a fresh `/dev/mqueue` (Linux has no
 //!   "disable": a private, empty instance is the closest match);
-//! * `allow.*` → capabilities dropped from every set (module `caps`),
-//!   plus those a FreeBSD jail never has (mount and namespaces, modules,
-//!   raw I/O, reboot, mknod, BPF, perf).
+//! * `allow.*` → capabilities kept on top of an allow-list shaped like
+//!   FreeBSD's `prison_priv_check` (module `caps`); every jail also gets
+//!   read-only or masked kernel interfaces (module `mounts`), a seccomp
+//!   baseline and `no_new_privs` (module `seccomp`): Linux namespaces are
+//!   not a jail by themselves, root inside them is still uid 0 to every
+//!   interface that checks the uid.
 //!
 //! Known gaps, where Linux cannot match FreeBSD exactly (reported per run
 //! by [`crate::platform::linux_gaps`]): addresses are not enforced (the
@@ -33,10 +36,13 @@
 //!
 //! The calling process never leaves the host's namespaces: creation only
 //! unshares the PID namespace for its children (the reaper unshares the
-//! rest for itself), a join only switches the PID namespace for children
-//! around the fork (the child enters the others).  So the caller's `/proc`
-//! and every PID it signals stay the host's.  All namespace work happens
-//! in single-threaded processes: svcj-exec starts no threads at all.
+//! rest for itself); a join forks first and the child enters the jail in
+//! an order that never shows the jail a privileged process (module
+//! `join`).  So the caller's `/proc` and every PID it signals stay the
+//! host's.  All namespace work happens in single-threaded processes:
+//! svcj-exec starts no threads at all.  Processes are signalled through
+//! pidfds, and a registry entry is acted on only once its process is
+//! verified to be the jail's reaper (module `registry`).
 
 mod caps;
 mod join;
@@ -167,7 +173,7 @@ fn open_log(path: &Path) -> Result<File> {
     let f = OpenOptions::new()
         .append(true)
         .create(true)
-        .mode(0o644)
+        .mode(0o640)
         .custom_flags(libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .map_err(|source| match source.raw_os_error() {
@@ -216,35 +222,18 @@ fn ns_inode(path: &str) -> Option<u64> {
     std::fs::metadata(path).ok().map(|m| m.ino())
 }
 
-/// Wait for `pid` (our child); with a deadline, kill it when it passes.
-fn wait_child(pid: libc::pid_t, deadline: Option<Instant>) -> Result<Option<i32>> {
+/// Wait for `pid` (our child) and decode its status.
+fn wait_child(pid: libc::pid_t) -> Result<i32> {
     let mut st: libc::c_int = 0;
-    let mut pause = Duration::from_millis(1);
     loop {
-        let flags = if deadline.is_some() { libc::WNOHANG } else { 0 };
         // SAFETY: waitpid on our own child, writing into `st`.
-        let r = unsafe { libc::waitpid(pid, &mut st, flags) };
+        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
         if r == pid {
-            return Ok(Some(reaper::decode(st)));
+            return Ok(reaper::decode(st));
         }
-        if r < 0 {
-            let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                continue;
-            }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
             return Err(Error::os("waitpid", e));
-        }
-        if let Some(d) = deadline {
-            if Instant::now() >= d {
-                // SAFETY: killing our own child and reaping it.
-                unsafe {
-                    libc::kill(pid, libc::SIGKILL);
-                    libc::waitpid(pid, &mut st, 0);
-                }
-                return Ok(None);
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(20));
         }
     }
 }
@@ -883,7 +872,7 @@ fn wait_child_forwarding(pass: SignalPass, pid: libc::pid_t) -> Result<Option<i3
     } else {
         pass.restore();
     }
-    wait_child(pid, None)
+    wait_child(pid).map(Some)
 }
 
 /// PIDs under `proc` whose PID namespace is `pidns`, `except` excluded.
