@@ -1212,3 +1212,67 @@ fn host_bounding_set() -> u64 {
     let hex = status_fields(&s, &["CapBnd"]).remove(0);
     u64::from_str_radix(&hex, 16).unwrap()
 }
+
+#[test]
+fn joins_never_show_the_jail_a_privileged_process() {
+    need_root!("joins_never_show_the_jail_a_privileged_process");
+    if Command::new("python3").arg("-c").arg("1").output().is_err() {
+        eprintln!("joins_never_show_the_jail_a_privileged_process: skipped: no python3");
+        return;
+    }
+    let env = Env::new("joinrace");
+    // A jailed watcher scans /proc as fast as it can for a process with
+    // other capabilities or another mount namespace than its own (what
+    // a jailed tracer would seize), until the stop file appears.
+    let stop = env.path("stop");
+    let out = env.path("hits");
+    let watcher = format!(
+        r#"
+import os
+own = open('/proc/self/status').read()
+cap = [l for l in own.splitlines() if l.startswith('CapEff')][0]
+mnt = os.readlink('/proc/self/ns/mnt')
+hits = set()
+while not os.path.exists('{stop}'):
+    for p in os.listdir('/proc'):
+        if not p.isdigit():
+            continue
+        try:
+            st = open('/proc/%s/status' % p).read()
+            c = [l for l in st.splitlines() if l.startswith('CapEff')][0]
+            m = os.readlink('/proc/%s/ns/mnt' % p)
+        except Exception:
+            continue
+        if c != cap or m != mnt:
+            hits.add(p)
+open('{out}', 'w').write('%d\n' % len(hits))
+"#,
+        stop = stop.display(),
+        out = out.display()
+    );
+    let script = env.path("watch.py");
+    fs::write(&script, watcher).unwrap();
+    let o = run(env.exec().args([
+        "race",
+        "--",
+        "sh",
+        "-c",
+        &format!("python3 {} </dev/null >/dev/null 2>&1 &", script.display()),
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..50 {
+        let o = run(env.exec().args(["-j", "svcj-race", "--", "true"]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    fs::write(&stop, "").unwrap();
+    wait_for(Duration::from_secs(10), || out.exists());
+    let hits = fs::read_to_string(&out).unwrap_or_default();
+    let o = run(env.kill().arg("svcj-race"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        hits.trim(),
+        "0",
+        "the jail saw privileged processes during joins"
+    );
+}
