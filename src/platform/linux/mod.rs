@@ -875,15 +875,37 @@ fn wait_child_forwarding(pass: SignalPass, pid: libc::pid_t) -> Result<Option<i3
     wait_child(pid).map(Some)
 }
 
+/// See [`members_of`].
+static SCAN_DEADLINE: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
+
+/// Bound every later scan of jail members by `deadline` (`svcj-kill`'s
+/// own deadline), or lift the bound.
+pub fn set_scan_deadline(deadline: Option<Instant>) {
+    if let Ok(mut d) = SCAN_DEADLINE.lock() {
+        *d = deadline;
+    }
+}
+
 /// PIDs under `proc` whose PID namespace is `pidns`, `except` excluded.
 /// Zombies are not members: they have ended, only their parent has not
 /// collected the status yet (and nothing can signal them).
+///
+/// A scan of a jail that forks at full speed can take seconds of CPU the
+/// jail competes for: past the deadline set by [`set_scan_deadline`] the
+/// scan stops and returns what it found (`svcj-kill` then removes the
+/// jail without waiting for a complete list).
 fn members_of(proc: &Path, pidns: u64, except: i32) -> Vec<i32> {
     let Ok(rd) = std::fs::read_dir(proc) else {
         return Vec::new();
     };
+    let deadline = SCAN_DEADLINE.lock().ok().and_then(|d| *d);
+    let mut seen = 0u32;
     let want = format!("pid:[{pidns}]");
     let mut out: Vec<i32> = rd
+        .take_while(|_| {
+            seen = seen.wrapping_add(1);
+            seen % 32 != 0 || deadline.is_none_or(|d| Instant::now() < d)
+        })
         .flatten()
         .filter_map(|d| d.file_name().to_str()?.parse::<i32>().ok())
         .filter(|&pid| pid != except)
