@@ -97,10 +97,13 @@ pub fn kill(p: &dyn Platform, jail: &JailRef, plan: &Plan) -> Result<Option<Repo
     };
     // A JID may name any jail: apply the same rule to its name.
     check_prefix(&info.name, plan.force)?;
+    log::debug!("{}: JID {}, tearing down", info.name, info.jid);
     let stop = plan.stop.as_ref().map(|cmd| run_stop(p, &info, cmd, plan));
     // Whatever happens while terminating, the jail is removed: an error
     // is reported only after that, the first one first.
     let t = terminate(p, &info, plan.timeout);
+    #[cfg(target_os = "linux")]
+    crate::platform::linux::set_scan_deadline(None);
     if let Some(e) = &t.error {
         log::warn!("{}: {e}; removing the jail anyway", info.name);
     }
@@ -149,6 +152,10 @@ struct Terminated {
 /// fork churn, a scan cannot).
 fn terminate(p: &dyn Platform, info: &JailInfo, timeout: Duration) -> Terminated {
     let deadline = Instant::now() + timeout;
+    // A jail that forks at full speed makes a /proc scan slow: the Linux
+    // backend stops scanning at the deadline.
+    #[cfg(target_os = "linux")]
+    crate::platform::linux::set_scan_deadline(Some(deadline));
     let mut signalled: BTreeSet<i32> = BTreeSet::new();
     let mut step = Duration::from_millis(1);
     let mut now: BTreeSet<i32> = BTreeSet::new();
@@ -162,6 +169,7 @@ fn terminate(p: &dyn Platform, info: &JailInfo, timeout: Duration) -> Terminated
             Ok(m) => m.into_iter().collect(),
             Err(e) => return done(&signalled, &now, Some(e)),
         };
+        log::trace!("{}: {} member(s)", info.name, now.len());
         let fresh: Vec<i32> = now.difference(&signalled).copied().collect();
         for (i, pid) in fresh.into_iter().enumerate() {
             if i % 64 == 63 && Instant::now() >= deadline {

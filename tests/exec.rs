@@ -48,6 +48,8 @@ fn dry_run_prints_parameters_and_creates_nothing() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
+        // Any address switches both families to new (base rc.subr):
+        // IPv4 addresses only leave the jail without IPv6.
         "name=svcj-web\npath=/ mount.nodevfs host=inherit ip4=new ip4.addr=192.0.2.1 \
          ip6=new allow.reserved_ports\n"
     );
@@ -202,6 +204,12 @@ fn capabilities_follow_allow_parameters() {
     for c in [16, 17, 21, 22, 27] {
         assert_eq!(none & bit(c), 0, "capability {c} kept: a jail never has it");
     }
+    // An allow-list: exactly the base set (caps.rs), nothing FreeBSD
+    // never gives a jail (PTRACE, NICE, SYSLOG, LINUX_IMMUTABLE, ...).
+    let base = [0, 1, 2, 3, 4, 5, 6, 7, 8, 15, 18, 24]
+        .iter()
+        .fold(0u64, |m, c| m | bit(*c));
+    assert_eq!(none, base & host_bounding_set(), "bounding set {none:#x}");
     assert_ne!(none & bit(0), 0, "CAP_CHOWN is not one of the dropped ones");
     assert_ne!(
         none & bit(7),
@@ -782,7 +790,10 @@ fn inside_a_jail_the_registry_is_hidden() {
         .exec()
         .args(["-j", "svcj-inner", "--", "sh", "-c", &probe]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(stdout(&o).split_whitespace().collect::<Vec<_>>(), ["0", "refused"]);
+    assert_eq!(
+        stdout(&o).split_whitespace().collect::<Vec<_>>(),
+        ["0", "refused"]
+    );
     assert_eq!(env.jid("svcj-inner"), Some(jid));
     assert_eq!(env.registry_files().len(), 1, "{:?}", env.registry_files());
     // So a join or a kill from inside a jail finds nothing.
@@ -949,4 +960,319 @@ fn make_rundir(env: &Env) {
         .mode(0o700)
         .create(&env.rundir)
         .unwrap();
+}
+
+/// Read `/proc/self/status` fields of a process inside a jail.
+fn status_fields(text: &str, keys: &[&str]) -> Vec<String> {
+    keys.iter()
+        .map(|k| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}:")))
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_jailed_process_is_locked_down() {
+    need_root!("every_jailed_process_is_locked_down");
+    let env = Env::new("locked");
+    // Created: no_new_privs, seccomp filter, own session, no caller fds.
+    let probe = "cat /proc/self/status; echo sid=$(cut -d' ' -f6 /proc/self/stat) \
+                 pid=$$; ls /proc/self/fd | tr '\\n' ' '; echo";
+    let o = run(env
+        .exec()
+        .args(["locked", "--", "sh", "-c", probe])
+        .stdin(std::process::Stdio::null()));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        status_fields(&out, &["NoNewPrivs", "Seccomp"]),
+        ["1", "2"],
+        "{out}"
+    );
+    let sid = out.lines().find(|l| l.starts_with("sid=")).unwrap();
+    let (sid, pid) = sid.split_once(' ').unwrap();
+    assert_eq!(&sid[4..], &pid[4..], "not a session leader: {sid} {pid}");
+    // Only stdio (and ls's own directory descriptor, 3).
+    assert_eq!(out.lines().last().unwrap().trim(), "0 1 2 3", "{out}");
+
+    // Joined: the same, and the caller's descriptors stay outside.
+    let o = run(env.exec().args([
+        "keep",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1000 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(env
+        .exec()
+        .args([
+            "-j",
+            "svcj-keep",
+            "--",
+            "sh",
+            "-c",
+            "cat /proc/self/status; ls /proc/self/fd | tr '\\n' ' '; echo",
+        ])
+        .stdin(std::process::Stdio::null()));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let f = status_fields(&out, &["NoNewPrivs", "Seccomp", "CapBnd", "CapEff"]);
+    assert_eq!(&f[..2], ["1", "2"], "{out}");
+    let want = format!("{:016x}", 0x0104_81ffu64 & host_bounding_set());
+    assert_eq!(f[2], want, "{out}");
+    assert_eq!(f[3], want, "{out}");
+    assert_eq!(out.lines().last().unwrap().trim(), "0 1 2 3", "{out}");
+    let o = run(env.kill().arg("svcj-keep"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn kernel_knobs_are_read_only_or_masked_inside() {
+    need_root!("kernel_knobs_are_read_only_or_masked_inside");
+    let env = Env::new("masks");
+    // Probes only (access(2) reports EROFS for a read-only mount): run
+    // against a vulnerable build, a write would change the host.
+    let script = r#"
+for f in /proc/sys/kernel/core_pattern /proc/sys/kernel/hostname /proc/sysrq-trigger \
+	/sys/fs/cgroup /sys/kernel; do
+	if [ -e "$f" ] && [ -w "$f" ]; then echo "writable $f"; fi
+done
+for d in /proc/sys /proc/irq /proc/bus /proc/fs /sys; do
+	[ -e "$d" ] || continue
+	awk -v d="$d" '$5 == d { split($6, o, ","); if (o[1] != "ro") print "rw " d }' /proc/self/mountinfo
+done
+for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
+	[ -e "$f" ] || continue
+	[ "$(head -c 1 "$f" 2>/dev/null | wc -c)" -gt 0 ] && echo "readable $f"
+done
+if [ -d /sys/firmware ] && [ -n "$(ls -A /sys/firmware)" ]; then echo "visible /sys/firmware"; fi
+echo done
+"#;
+    let o = run(env.exec().args(["masks", "--", "sh", "-c", script]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "done\n", "{}", stderr(&o));
+}
+
+#[test]
+fn failed_start_removes_the_jail_it_created() {
+    need_root!("failed_start_removes_the_jail_it_created");
+    let env = Env::new("failstart");
+    let marker = format!("svcj-failstart-{}", std::process::id());
+    let o = run(env.exec().args([
+        "fs",
+        "--",
+        "sh",
+        "-c",
+        &format!("sh -c 'exec -a {marker} sleep 1000' </dev/null >/dev/null 2>&1 & exit 3"),
+    ]));
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(env.jid("svcj-fs").is_none(), "the jail was left");
+    assert!(processes_with(&marker).is_empty(), "the daemon was left");
+    assert!(empty_or_absent(&env.rundir), "{:?}", env.registry_files());
+    // An exec failure too.
+    let o = run(env.exec().args(["fs", "--", "/nonexistent/cmd"]));
+    assert_ne!(code(&o), 0);
+    assert!(env.jid("svcj-fs").is_none());
+    // A jail this invocation did not create is never removed.
+    let o = run(env.exec().args([
+        "fs",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1000 </dev/null >/dev/null 2>&1 &",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let jid = env.jid("svcj-fs").unwrap();
+    let o = run(env.exec().args(["fs", "--", "false"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_eq!(env.jid("svcj-fs"), Some(jid));
+    let o = run(env.kill().arg("svcj-fs"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn console_log_never_follows_a_link_or_opens_a_non_file() {
+    need_root!("console_log_never_follows_a_link_or_opens_a_non_file");
+    let env = Env::new("logsafe");
+    let target = env.path("root-only");
+    fs::write(&target, "secret\n").unwrap();
+    let link = env.path("console.log");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let fifo = env.path("fifo.log");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for (log, what) in [(&link, "symbolic link"), (&fifo, "not a regular file")] {
+        let o = run(env
+            .exec()
+            .args(["-l", log.to_str().unwrap(), "ls", "--", "echo", "planted"]));
+        assert_eq!(code(&o), 73, "{}", stderr(&o));
+        assert!(stderr(&o).contains(what), "{}", stderr(&o));
+        assert!(env.jid("svcj-ls").is_none());
+    }
+    assert_eq!(fs::read_to_string(&target).unwrap(), "secret\n");
+}
+
+#[test]
+fn an_unsafe_registry_directory_is_refused() {
+    need_root!("an_unsafe_registry_directory_is_refused");
+    let env = Env::new("unsafe-reg");
+    // Owned by someone else, or open to others, or a symbolic link.
+    fs::create_dir_all(&env.rundir).unwrap();
+    fs::set_permissions(&env.rundir, fs::Permissions::from_mode(0o777)).unwrap();
+    let o = run(env.exec().args(["ur", "--", "true"]));
+    assert_eq!(code(&o), 78, "{}", stderr(&o));
+    assert!(stderr(&o).contains("mode 0700"), "{}", stderr(&o));
+    fs::set_permissions(&env.rundir, fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&env.rundir, Some(65534), None).unwrap();
+    let o = run(env.exec().args(["ur", "--", "true"]));
+    assert_eq!(code(&o), 78, "{}", stderr(&o));
+    fs::remove_dir(&env.rundir).unwrap();
+    let elsewhere = env.path("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::set_permissions(&elsewhere, fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &env.rundir).unwrap();
+    let o = run(env.exec().args(["ur", "--", "true"]));
+    assert_eq!(code(&o), 78, "{}", stderr(&o));
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+#[test]
+fn a_forged_entry_is_not_acted_on() {
+    need_root!("a_forged_entry_is_not_acted_on");
+    let env = Env::new("forged");
+    make_rundir(&env);
+    // An unrelated process that is PID 1 of a PID namespace of its own
+    // (not a svcj reaper): an entry naming it must not be torn down.
+    let mut child = Command::new("unshare")
+        .args([
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "--mount-proc",
+            "sleep",
+            "1000",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut victim = None;
+    wait_for(Duration::from_secs(5), || {
+        victim = fs::read_to_string(format!("/proc/{}/task/{}/children", child.id(), child.id()))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<i32>().ok());
+        victim.is_some()
+    });
+    let victim = victim.expect("unshare did not start its child");
+    let stat = fs::read_to_string(format!("/proc/{victim}/stat")).unwrap();
+    let start = stat[stat.rfind(')').unwrap() + 2..]
+        .split_whitespace()
+        .nth(19)
+        .unwrap()
+        .to_string();
+    let ns = pid_ns(victim).unwrap();
+    fs::write(
+        env.rundir.join("svcj-fg.jail"),
+        format!(
+            "name=svcj-fg\njid={victim}\nreaper={victim}\npidns={ns}\nstarttime={start}\n\
+             ip4=disable\nip6=disable\nip4.addr=\nip6.addr=\nsysvipc=disable\nparams=path=/\n"
+        ),
+    )
+    .unwrap();
+    let o = run(env.kill().arg("svcj-fg"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("no such jail"), "{}", stderr(&o));
+    assert!(
+        alive(victim),
+        "svcj-kill killed a process that is not a jail's reaper"
+    );
+    let o = run(env.exec().args(["-j", "svcj-fg", "--", "true"]));
+    assert_eq!(code(&o), 69, "{}", stderr(&o));
+    // SAFETY: kill(2) on the sleep this test started.
+    unsafe { libc::kill(victim, libc::SIGKILL) };
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The capability bounding set of this (host-side) process: a jail
+/// never has more, whatever its allow-list says.
+fn host_bounding_set() -> u64 {
+    let s = fs::read_to_string("/proc/self/status").unwrap();
+    let hex = status_fields(&s, &["CapBnd"]).remove(0);
+    u64::from_str_radix(&hex, 16).unwrap()
+}
+
+#[test]
+fn joins_never_show_the_jail_a_privileged_process() {
+    need_root!("joins_never_show_the_jail_a_privileged_process");
+    if Command::new("python3").arg("-c").arg("1").output().is_err() {
+        eprintln!("joins_never_show_the_jail_a_privileged_process: skipped: no python3");
+        return;
+    }
+    let env = Env::new("joinrace");
+    // A jailed watcher scans /proc as fast as it can for a process with
+    // other capabilities or another mount namespace than its own (what
+    // a jailed tracer would seize), until the stop file appears.
+    let stop = env.path("stop");
+    let out = env.path("hits");
+    let watcher = format!(
+        r#"
+import os
+own = open('/proc/self/status').read()
+cap = [l for l in own.splitlines() if l.startswith('CapEff')][0]
+mnt = os.readlink('/proc/self/ns/mnt')
+hits = set()
+while not os.path.exists('{stop}'):
+    for p in os.listdir('/proc'):
+        if not p.isdigit():
+            continue
+        try:
+            st = open('/proc/%s/status' % p).read()
+            c = [l for l in st.splitlines() if l.startswith('CapEff')][0]
+            m = os.readlink('/proc/%s/ns/mnt' % p)
+        except Exception:
+            continue
+        if c != cap or m != mnt:
+            hits.add(p)
+open('{out}', 'w').write('%d\n' % len(hits))
+"#,
+        stop = stop.display(),
+        out = out.display()
+    );
+    let script = env.path("watch.py");
+    fs::write(&script, watcher).unwrap();
+    let o = run(env.exec().args([
+        "race",
+        "--",
+        "sh",
+        "-c",
+        &format!("python3 {} </dev/null >/dev/null 2>&1 &", script.display()),
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..50 {
+        let o = run(env.exec().args(["-j", "svcj-race", "--", "true"]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    fs::write(&stop, "").unwrap();
+    wait_for(Duration::from_secs(10), || out.exists());
+    let hits = fs::read_to_string(&out).unwrap_or_default();
+    let o = run(env.kill().arg("svcj-race"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        hits.trim(),
+        "0",
+        "the jail saw privileged processes during joins"
+    );
 }

@@ -253,7 +253,9 @@ mod tests {
         }
         // Never: SYS_ADMIN, SYS_PTRACE, SYS_NICE, SYSLOG, LINUX_IMMUTABLE,
         // SETFCAP, MKNOD, and nothing above CAP_AUDIT_CONTROL.
-        for c in [21, 19, 23, 34, 9, 31, 27, 16, 17, 22, 28, 35, 36, 37, 38, 39, 40] {
+        for c in [
+            21, 19, 23, 34, 9, 31, 27, 16, 17, 22, 28, 35, 36, 37, 38, 39, 40,
+        ] {
             assert_eq!(m & (1 << c), 0, "capability {c}");
         }
         assert_eq!(m & (1 << CAP_NET_RAW), 0);

@@ -85,8 +85,7 @@ pub(super) fn enter(p: &Plan) -> ! {
     // Back to the caller's directory; if the jail's root has no such
     // directory, to the root, as jail_attach(2) leaves it.
     // SAFETY: chdir with valid NUL-terminated paths.
-    if unsafe { libc::chdir(p.cwd.as_ptr()) } != 0 && unsafe { libc::chdir(c"/".as_ptr()) } != 0
-    {
+    if unsafe { libc::chdir(p.cwd.as_ptr()) } != 0 && unsafe { libc::chdir(c"/".as_ptr()) } != 0 {
         child_error(&format!(
             "chdir {} inside {}: {}",
             p.cwd.to_string_lossy(),
@@ -160,7 +159,15 @@ pub(super) fn enter(p: &Plan) -> ! {
         unsafe { libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
         // Die with the entrant: `svcj-kill` kills it at its deadline.
         // SAFETY: prctl with integer arguments only.
-        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) };
+        unsafe {
+            libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            )
+        };
         finish(log, &p.path, &p.argv);
     }
     if let Some(fd) = log {

@@ -14,9 +14,12 @@
 //!   `sysvipcnew` or neither → a new IPC namespace, a private `/dev/shm`
 //!   and, where the host mounts one, a fresh `/dev/mqueue` (Linux has no
 //!   "disable": a private, empty instance is the closest match);
-//! * `allow.*` → capabilities dropped from every set (module `caps`),
-//!   plus those a FreeBSD jail never has (mount and namespaces, modules,
-//!   raw I/O, reboot, mknod, BPF, perf).
+//! * `allow.*` → capabilities kept on top of an allow-list shaped like
+//!   FreeBSD's `prison_priv_check` (module `caps`); every jail also gets
+//!   read-only or masked kernel interfaces (module `mounts`), a seccomp
+//!   baseline and `no_new_privs` (module `seccomp`): Linux namespaces are
+//!   not a jail by themselves, root inside them is still uid 0 to every
+//!   interface that checks the uid.
 //!
 //! Known gaps, where Linux cannot match FreeBSD exactly (reported per run
 //! by [`crate::platform::linux_gaps`]): addresses are not enforced (the
@@ -33,10 +36,13 @@
 //!
 //! The calling process never leaves the host's namespaces: creation only
 //! unshares the PID namespace for its children (the reaper unshares the
-//! rest for itself), a join only switches the PID namespace for children
-//! around the fork (the child enters the others).  So the caller's `/proc`
-//! and every PID it signals stay the host's.  All namespace work happens
-//! in single-threaded processes: svcj-exec starts no threads at all.
+//! rest for itself); a join forks first and the child enters the jail in
+//! an order that never shows the jail a privileged process (module
+//! `join`).  So the caller's `/proc` and every PID it signals stay the
+//! host's.  All namespace work happens in single-threaded processes:
+//! svcj-exec starts no threads at all.  Processes are signalled through
+//! pidfds, and a registry entry is acted on only once its process is
+//! verified to be the jail's reaper (module `registry`).
 
 mod caps;
 mod join;
@@ -157,23 +163,23 @@ fn cstrings(argv: &[std::ffi::OsString]) -> Result<Vec<CString>> {
 /// only if it is a regular file (a FIFO or device would block or do
 /// worse).
 fn open_log(path: &Path) -> Result<File> {
-    let refuse = |what: &str| {
-        Error::CantCreate {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(format!(
-                "{what}: refusing to write the console log there \
+    let refuse = |what: &str| Error::CantCreate {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(format!(
+            "{what}: refusing to write the console log there \
                  (remove it, or make it a regular file)"
-            )),
-        }
+        )),
     };
     let f = OpenOptions::new()
         .append(true)
         .create(true)
-        .mode(0o644)
+        .mode(0o640)
         .custom_flags(libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .map_err(|source| match source.raw_os_error() {
             Some(libc::ELOOP) => refuse("a symbolic link"),
+            // A FIFO nobody reads (O_NONBLOCK): not a regular file.
+            Some(libc::ENXIO) => refuse("not a regular file"),
             _ => Error::CantCreate {
                 path: path.to_path_buf(),
                 source,
@@ -188,8 +194,11 @@ fn open_log(path: &Path) -> Result<File> {
     }
     // Back to blocking writes (O_NONBLOCK only kept open(2) from waiting
     // on a FIFO).
-    nix::fcntl::fcntl(&f, nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_APPEND))
-        .map_err(|e| Error::os(format!("fcntl {}", path.display()), e))?;
+    nix::fcntl::fcntl(
+        &f,
+        nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_APPEND),
+    )
+    .map_err(|e| Error::os(format!("fcntl {}", path.display()), e))?;
     log::debug!("console log {} opened", path.display());
     Ok(f)
 }
@@ -213,35 +222,18 @@ fn ns_inode(path: &str) -> Option<u64> {
     std::fs::metadata(path).ok().map(|m| m.ino())
 }
 
-/// Wait for `pid` (our child); with a deadline, kill it when it passes.
-fn wait_child(pid: libc::pid_t, deadline: Option<Instant>) -> Result<Option<i32>> {
+/// Wait for `pid` (our child) and decode its status.
+fn wait_child(pid: libc::pid_t) -> Result<i32> {
     let mut st: libc::c_int = 0;
-    let mut pause = Duration::from_millis(1);
     loop {
-        let flags = if deadline.is_some() { libc::WNOHANG } else { 0 };
         // SAFETY: waitpid on our own child, writing into `st`.
-        let r = unsafe { libc::waitpid(pid, &mut st, flags) };
+        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
         if r == pid {
-            return Ok(Some(reaper::decode(st)));
+            return Ok(reaper::decode(st));
         }
-        if r < 0 {
-            let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                continue;
-            }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
             return Err(Error::os("waitpid", e));
-        }
-        if let Some(d) = deadline {
-            if Instant::now() >= d {
-                // SAFETY: killing our own child and reaping it.
-                unsafe {
-                    libc::kill(pid, libc::SIGKILL);
-                    libc::waitpid(pid, &mut st, 0);
-                }
-                return Ok(None);
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(20));
         }
     }
 }
@@ -511,6 +503,23 @@ impl Platform for Linux {
                     // The jail is empty and the reaper is exiting: reap it
                     // so nothing is left when we return.
                     reap();
+                } else if code != 0 {
+                    // A failed start removes the jail it created, with
+                    // whatever the start left running (jail(8) does the
+                    // same when exec.start fails).  This jail is ours: its
+                    // reaper is our child.
+                    log::debug!("{name}: the command failed ({code}): removing the jail");
+                    let info = JailInfo {
+                        jid: pid,
+                        name: name.to_string(),
+                        params: params.clone(),
+                    };
+                    let removed = self.remove(&info);
+                    reap();
+                    if let Err(e) = removed {
+                        log::warn!("{name}: removing the jail after the failed start: {e}");
+                        return Err(e);
+                    }
                 }
                 Ok(code)
             }
@@ -623,7 +632,10 @@ impl Platform for Linux {
                 log::debug!("{}: SIGKILL to the reaper {}", jail.name, entry.reaper);
                 fd.send(libc::SIGKILL).map_err(|e| {
                     log::warn!("{}: pidfd_send_signal(SIGKILL): {e}", jail.name);
-                    Error::os(format!("killing the reaper {} of {}", entry.reaper, jail.name), e)
+                    Error::os(
+                        format!("killing the reaper {} of {}", entry.reaper, jail.name),
+                        e,
+                    )
                 })?;
                 if !fd.wait_exit(REMOVE_WAIT) {
                     return Err(Error::Unavailable(format!(
@@ -860,18 +872,40 @@ fn wait_child_forwarding(pass: SignalPass, pid: libc::pid_t) -> Result<Option<i3
     } else {
         pass.restore();
     }
-    wait_child(pid, None)
+    wait_child(pid).map(Some)
+}
+
+/// See [`members_of`].
+static SCAN_DEADLINE: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
+
+/// Bound every later scan of jail members by `deadline` (`svcj-kill`'s
+/// own deadline), or lift the bound.
+pub fn set_scan_deadline(deadline: Option<Instant>) {
+    if let Ok(mut d) = SCAN_DEADLINE.lock() {
+        *d = deadline;
+    }
 }
 
 /// PIDs under `proc` whose PID namespace is `pidns`, `except` excluded.
 /// Zombies are not members: they have ended, only their parent has not
 /// collected the status yet (and nothing can signal them).
+///
+/// A scan of a jail that forks at full speed can take seconds of CPU the
+/// jail competes for: past the deadline set by [`set_scan_deadline`] the
+/// scan stops and returns what it found (`svcj-kill` then removes the
+/// jail without waiting for a complete list).
 fn members_of(proc: &Path, pidns: u64, except: i32) -> Vec<i32> {
     let Ok(rd) = std::fs::read_dir(proc) else {
         return Vec::new();
     };
+    let deadline = SCAN_DEADLINE.lock().ok().and_then(|d| *d);
+    let mut seen = 0u32;
     let want = format!("pid:[{pidns}]");
     let mut out: Vec<i32> = rd
+        .take_while(|_| {
+            seen = seen.wrapping_add(1);
+            seen % 32 != 0 || deadline.is_none_or(|d| Instant::now() < d)
+        })
         .flatten()
         .filter_map(|d| d.file_name().to_str()?.parse::<i32>().ok())
         .filter(|&pid| pid != except)

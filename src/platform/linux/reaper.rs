@@ -4,23 +4,31 @@
 //! of the new PID namespace.  It stays for the life of the jail, because
 //! when PID 1 of a namespace dies the kernel kills every other process in
 //! it (that is how `svcj-kill` removes a jail, and why the kill-everything
-//! guarantee does not depend on any wrapper staying alive).  It:
+//! guarantee does not depend on any wrapper staying alive).  In order
+//! (see [`run`]), it:
 //!
-//! 1. arranges to be killed if `svcj-exec` dies before the command has
-//!    started, writes the registry entry and releases the creation lock it
-//!    shares with `svcj-exec`;
+//! 1. leaves the caller's session and arranges to be killed if
+//!    `svcj-exec` dies before the command has started;
 //! 2. unshares the mount namespace, and the IPC and network namespaces
 //!    unless the jail inherits them (so `svcj-exec` itself never leaves
-//!    the host's), makes every mount a slave of the host's (nothing mounted inside
-//!    propagates out), mounts a fresh `/proc` (the new PID namespace hides
-//!    nothing until then) and, unless the jail inherits the host's IPC, a
-//!    private tmpfs on `/dev/shm` (POSIX shared memory lives in the mount
-//!    namespace, not the IPC one) and a fresh mqueue file system on
-//!    `/dev/mqueue` if the host has one mounted;
-//! 3. drops the capabilities the jail is not granted (see `caps`);
-//! 4. forks the command (PID 2) with the caller's stdio (or the console
-//!    log), then lets go of the caller's stdio itself;
-//! 5. loops: reaps every zombie; forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT,
+//!    the host's), makes every mount a slave of the host's (nothing
+//!    mounted inside propagates out), mounts a fresh `/proc` (the new PID
+//!    namespace hides nothing until then) and, unless the jail inherits
+//!    the host's IPC, a private tmpfs on `/dev/shm` (POSIX shared memory
+//!    lives in the mount namespace, not the IPC one) and a fresh mqueue
+//!    file system on `/dev/mqueue` if the host has one mounted; then the
+//!    read-only and masking mounts of module `mounts`, the registry
+//!    hidden among them;
+//! 3. registers the jail, only now that it is complete (a join never
+//!    lands in a half-built jail), and releases the creation lock it
+//!    shares with `svcj-exec`;
+//! 4. locks itself down: not dumpable, a new session keyring, the
+//!    capability allow-list (module `caps`), `no_new_privs`, the seccomp
+//!    baseline (module `seccomp`), all inherited by the command;
+//! 5. forks the command (PID 2) in a session of its own, with the
+//!    caller's stdio (or the console log) and no other descriptor, then
+//!    lets go of the caller's stdio itself;
+//! 6. loops: reaps every zombie; forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT,
 //!    SIGUSR1 and SIGUSR2 to the command (once the command is gone, to
 //!    every process of the jail) — PID 1 of a namespace would otherwise
 //!    ignore them; reports the command's exit status to `svcj-exec`
@@ -437,8 +445,7 @@ fn lock_down(params: &JailParams, prog: &[libc::sock_filter]) -> Result<(), Stri
     // SAFETY: prctl with integer arguments only.
     unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
     seccomp::new_session_keyring().map_err(|e| format!("joining a new session keyring: {e}"))?;
-    caps::restrict(caps::allowed(params), 0)
-        .map_err(|e| format!("dropping capabilities: {e}"))?;
+    caps::restrict(caps::allowed(params), 0).map_err(|e| format!("dropping capabilities: {e}"))?;
     seccomp::no_new_privs().map_err(|e| format!("setting no_new_privs: {e}"))?;
     seccomp::install(prog).map_err(|e| format!("installing the seccomp filter: {e}"))
 }

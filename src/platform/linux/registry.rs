@@ -18,10 +18,10 @@
 
 use crate::error::{Error, Result};
 use crate::options::{Allow, JailParams};
+use std::ffi::CString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -343,12 +343,7 @@ impl Registry {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) if e.kind() == io::ErrorKind::PermissionDenied => return Ok(None),
-            Err(e)
-                if matches!(
-                    e.raw_os_error(),
-                    Some(libc::ELOOP) | Some(libc::ENOTDIR)
-                ) =>
-            {
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENOTDIR)) => {
                 return Err(Error::Config(format!(
                     "registry {} is a symbolic link or not a directory: refusing to use it \
                      (remove it, or set SVCJ_RUNDIR to a directory owned by root with mode 0700)",
@@ -547,16 +542,20 @@ pub fn is_reaper(proc: &Path, e: &Entry) -> bool {
     }
     let dir = proc.join(e.reaper.to_string());
     let ino = |p: &Path| fs::metadata(p).ok().map(|m| m.ino());
-    if ino(&dir.join("ns/user")).is_none() || ino(&dir.join("ns/user")) != ino(&proc.join("self/ns/user")) {
+    if ino(&dir.join("ns/user")).is_none()
+        || ino(&dir.join("ns/user")) != ino(&proc.join("self/ns/user"))
+    {
         log::debug!("{}: PID {} is in another user namespace", e.name, e.reaper);
         return false;
     }
-    let pid1 = fs::read_to_string(dir.join("status")).ok().is_some_and(|s| {
-        s.lines()
-            .find_map(|l| l.strip_prefix("NSpid:"))
-            .and_then(|v| v.split_whitespace().last().map(|p| p == "1"))
-            .unwrap_or(false)
-    });
+    let pid1 = fs::read_to_string(dir.join("status"))
+        .ok()
+        .is_some_and(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("NSpid:"))
+                .and_then(|v| v.split_whitespace().last().map(|p| p == "1"))
+                .unwrap_or(false)
+        });
     let comm = fs::read_to_string(dir.join("comm")).unwrap_or_default();
     if !pid1 || comm.trim_end() != REAPER_NAME {
         log::debug!(
