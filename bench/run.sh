@@ -39,16 +39,16 @@ _bn_out=$_bn_top/BENCHMARKS.md
 _bn_work=$(mktemp -d "${TMPDIR:-/tmp}/svcj-bench.XXXXXX") || exit 73
 SVCJ_RUNDIR=$_bn_work/run
 export SVCJ_RUNDIR
-mkdir -p "$SVCJ_RUNDIR" "$_bn_res" || exit 73
+mkdir -p "$_bn_res" && mkdir -m 0700 "$SVCJ_RUNDIR" || exit 73
 # The registry lives on a tmpfs, as /run does on a Linux host (and /var/run
 # on FreeBSD is memory-backed in practice); benchmark 1 also measures it on
 # the work directory's file system.
 _bn_rundir_fs="the work directory's file system"
-if _sb_is_root && mount -t tmpfs -o size=16m,mode=0755 svcj-bench "$SVCJ_RUNDIR"; then
+if _sb_is_root && mount -t tmpfs -o size=16m,mode=0700 svcj-bench "$SVCJ_RUNDIR"; then
 	_bn_rundir_fs=tmpfs
 fi
 _bn_disk_rundir=$_bn_work/run-disk
-mkdir -p "$_bn_disk_rundir" || exit 73
+mkdir -m 0700 "$_bn_disk_rundir" || exit 73
 _bn_bin=$_bn_top/target/release
 _bn_exec=$_bn_bin/svcj-exec
 _bn_kill=$_bn_bin/svcj-kill

@@ -61,7 +61,7 @@ _sk_kill=$_sk_bin/svcj-kill
 _sk_work=$(mktemp -d "${TMPDIR:-/tmp}/svcj-soak.XXXXXX") || exit 73
 SVCJ_RUNDIR=$_sk_work/run
 export SVCJ_RUNDIR
-mkdir -p "$SVCJ_RUNDIR" || exit 73
+mkdir -m 0700 "$SVCJ_RUNDIR" || exit 73
 # Every jailed command carries this word in its command line, so that a
 # leaked process is found whatever namespace it ended up in.
 _sk_mark=svcj-soak-marker-$$

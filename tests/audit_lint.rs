@@ -196,7 +196,15 @@ fn audit_host_semantics() {
         .params
         .as_ref()
         .unwrap()
-        .contains(&"ip4=inherit".to_string()));
+        .contains(&"ip4=new".to_string()));
+    // Any address makes both families new, as in base rc.subr: an IPv6
+    // address alone leaves nginx without IPv4.
+    assert!(!nginx
+        .params
+        .as_ref()
+        .unwrap()
+        .iter()
+        .any(|p| p.starts_with("ip4.addr")));
     // Included file and exposure levels.
     // rc.conf runs before the script's `: ${tor_svcj_options:="mlock"}`,
     // so `${tor_svcj_options} net_all` in rc.conf sees it unset.

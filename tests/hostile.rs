@@ -40,7 +40,7 @@ impl Scratch {
         ));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("cwd")).unwrap();
-        fs::create_dir_all(dir.join("run")).unwrap();
+        private_dir(&dir.join("run"));
         Scratch { dir }
     }
     /// The file the hostile input tries to create through a shell.
@@ -218,10 +218,21 @@ fn run(sc: &Scratch, prog: &str, args: &[&OsStr], input: &str, want: &Expect) ->
         if !left.is_empty() {
             bad.push(format!("{what}: left {left:?} in the {label}"));
             let _ = fs::remove_dir_all(&d);
-            fs::create_dir_all(&d).unwrap();
+            private_dir(&d);
         }
     }
     bad
+}
+
+/// A directory only root may enter, as svcj-exec demands of its registry
+/// directory (and as good enough for the working directory).
+fn private_dir(d: &std::path::Path) {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(d)
+        .unwrap();
 }
 
 fn os(v: &[&str]) -> Vec<std::ffi::OsString> {
