@@ -206,13 +206,16 @@ trap '_rt_cleanup' EXIT
 trap 'exit 130' INT TERM HUP
 
 # The static parts, built once per run.
-#   shbin/sh		the shell under test (top overlay layer on /usr/bin)
 #   bin/		svcj-* binaries (read-only at /usr/local/sbin)
 #   shims/		shims/* (read-only at /usr/local/share/svcj-tools)
+#   fbsd/bin, fbsd/sbin	FreeBSD's /bin and /sbin (see _rt_fbsd_dir)
+#   fbsd/usr.bin, fbsd/usr.sbin
+#			the top layers of the /usr/bin and /usr/sbin overlays
+#   hostbin/		host tools the fakes need under a name of their own
+#			(read-only at /svcj-test-bin)
 #   base/		the writable skeleton copied for each scenario
 #   local/		the writable /usr/local skeleton copied for each scenario
-mkdir -p "$_rt_tmp/shbin" "$_rt_tmp/bin" "$_rt_tmp/shims" || exit 73
-ln -s "$_rt_shbin" "$_rt_tmp/shbin/sh"
+mkdir -p "$_rt_tmp/bin" "$_rt_tmp/shims" "$_rt_tmp/hostbin" || exit 73
 for _rt_b in svcj-exec svcj-kill svcj-check; do
 	if [ -x "$_rt_bindir/$_rt_b" ]; then
 		cp "$_rt_bindir/$_rt_b" "$_rt_tmp/bin/$_rt_b"
@@ -223,6 +226,79 @@ if [ -d "$_rt_repo/shims" ]; then
 		[ -f "$_rt_f" ] && cp "$_rt_f" "$_rt_tmp/shims/"
 	done
 fi
+# The host's env(1), for the env fake (Debian's env has no -L).
+cp "$(command -v env)" "$_rt_tmp/hostbin/env" ||
+    _rt_die 69 "cannot copy the host's env(1)"
+
+# FreeBSD's split of the command directories (hier(7)): what lives in
+# /bin and /sbin there is not in /usr/bin or /usr/sbin, and the other way
+# round, so that a wrong absolute path (/bin/jls, /usr/bin/sysctl) fails
+# in the test root as it does on FreeBSD.  The names are FreeBSD's
+# (bin/, sbin/, usr.sbin/ of the source tree).
+_rt_fbsd_bin='[ cat chflags chmod cp cpuset csh date dd df domainname echo
+    ed expr freebsd-version getfacl hostname kenv kill link ln ls mkdir mv
+    nproc pax pgrep pkill ps pwait pwd realpath rm rmdir setfacl sh sleep
+    stty sync tcsh test unlink uuidgen'
+_rt_fbsd_sbin='bectl camcontrol devd devfs dhclient dmesg dumpon fsck
+    ifconfig init ipfw kldload kldstat kldunload ldconfig md5 mdconfig
+    mount mount_nullfs newfs pfctl ping ping6 rcorder reboot route
+    savecore shutdown swapoff swapon sysctl umount zfs zpool'
+_rt_fbsd_usrsbin='chroot cron daemon jail jexec jls pw service setfib
+    sshd syslogd sysrc'
+
+#
+# _rt_fbsd_dir dir names...
+#	Make dir and copy into it, for each name, the host's command of
+#	that name (from /usr/bin, /usr/sbin, /bin or /sbin), if any.
+#
+_rt_fbsd_dir()
+{
+	local _rt_d _rt_c _rt_p
+
+	_rt_d=$1
+	shift
+	mkdir -p "$_rt_d" || return 1
+	for _rt_c; do
+		for _rt_p in /usr/bin /usr/sbin /bin /sbin; do
+			if [ -f "$_rt_p/$_rt_c" ] && [ -x "$_rt_p/$_rt_c" ]; then
+				cp "$_rt_p/$_rt_c" "$_rt_d/$_rt_c" || return 1
+				break
+			fi
+		done
+	done
+}
+
+#
+# _rt_whiteout dir names...
+#	Make dir an overlay layer that hides, for each name, the same name
+#	in the layers below it (a whiteout: a 0/0 character device).
+#
+_rt_whiteout()
+{
+	local _rt_d _rt_c
+
+	_rt_d=$1
+	shift
+	mkdir -p "$_rt_d" || return 1
+	for _rt_c; do
+		[ -e "$_rt_d/$_rt_c" ] && continue
+		mknod "$_rt_d/$_rt_c" c 0 0 || return 1
+	done
+}
+
+# shellcheck disable=SC2086 # name lists
+(
+	_rt_fbsd_dir "$_rt_tmp/fbsd/bin" $_rt_fbsd_bin &&
+	cp "$_rt_shbin" "$_rt_tmp/fbsd/bin/sh" &&
+	cp "$_rt_here"/fakes/bin/* "$_rt_tmp/fbsd/bin/" &&
+	_rt_fbsd_dir "$_rt_tmp/fbsd/sbin" $_rt_fbsd_sbin &&
+	cp "$_rt_here"/fakes/sbin/* "$_rt_tmp/fbsd/sbin/" &&
+	_rt_whiteout "$_rt_tmp/fbsd/usr.bin" $_rt_fbsd_bin $_rt_fbsd_sbin \
+	    $_rt_fbsd_usrsbin &&
+	cp "$_rt_here"/fakes/usr.bin/* "$_rt_tmp/fbsd/usr.bin/" &&
+	_rt_whiteout "$_rt_tmp/fbsd/usr.sbin" $_rt_fbsd_bin $_rt_fbsd_sbin &&
+	cp "$_rt_here"/fakes/usr.sbin/* "$_rt_tmp/fbsd/usr.sbin/"
+) || _rt_die 73 "cannot build FreeBSD's command directories in $_rt_tmp/fbsd"
 
 _rt_base=$_rt_tmp/base
 mkdir -p "$_rt_base" || exit 73
@@ -230,16 +306,17 @@ mkdir -p "$_rt_base" || exit 73
 	cd "$_rt_base" || exit 1
 	mkdir -p etc/defaults etc/rc.d etc/rc.conf.d var/run var/log \
 	    var/db/svcj-test var/empty run tmp root usr proc dev svcj-test \
-	    svcj-test-out
+	    svcj-test-out svcj-test-bin bin sbin
 	chmod 1777 tmp
 	chmod 700 root
-	ln -s usr/bin bin
-	ln -s usr/sbin sbin
 	ln -s usr/lib lib
 	if [ -d /usr/lib64 ]; then
 		ln -s usr/lib64 lib64
 	fi
-	cp /etc/passwd /etc/group etc/
+	# root's login shell is /bin/sh, as on FreeBSD 14 (su -m runs it).
+	sed 's@^\(root:[^:]*:0:[^:]*:[^:]*:[^:]*\):.*@\1:/bin/sh@' /etc/passwd > etc/passwd
+	cp /etc/group etc/
+	cp "$_rt_here/fixture/login.conf" etc/login.conf
 	[ -d /etc/alternatives ] && cp -a /etc/alternatives etc/
 	grep -q '^svcjtest:' etc/passwd ||
 	    echo 'svcjtest:x:4242:4242:svcj-tools test user:/nonexistent:/usr/sbin/nologin' >> etc/passwd

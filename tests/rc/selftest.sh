@@ -7,8 +7,11 @@
 # Runs the scenarios of tests/rc/selftest (one passing, two failing, one
 # skipping, one hanging, one leaving a daemon and a service jail behind)
 # and checks run.sh's lines, its exit status, and that no process the
-# scenarios started survives.  Exit 0 if the harness behaved, 1 if not;
-# skips (exit 0) when not root.
+# scenarios started survives.  Then the model tests (selftest/st_model_*):
+# each checks a fake, the fixture rc.subr or the root against what
+# FreeBSD's sources and manual pages document, and must pass.  Exit 0 if
+# the harness and the model behaved, 1 if not; skips (exit 0) when not
+# root.
 
 _sf_here=$(cd "$(dirname "$0")" && pwd) || exit 70
 _sf_shell=dash
@@ -20,7 +23,15 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 
-_sf_out=$(SVCJ_TEST_NO_BUILD=1 sh "$_sf_here/run.sh" -s "$_sf_shell" -t 3 -d selftest 2>&1)
+_sf_models=
+for _sf_f in "$_sf_here"/selftest/st_model_*.sh; do
+	[ -f "$_sf_f" ] || continue
+	_sf_n=${_sf_f##*/}
+	_sf_models="$_sf_models ${_sf_n%.sh}"
+done
+# shellcheck disable=SC2086 # scenario names
+_sf_out=$(SVCJ_TEST_NO_BUILD=1 sh "$_sf_here/run.sh" -s "$_sf_shell" -t 3 \
+    -d selftest st_pass st_fail_exit st_fail_match st_skip st_hang st_leak 2>&1)
 _sf_st=$?
 _sf_bad=0
 
@@ -61,4 +72,16 @@ if [ "$_sf_bad" -ne 0 ]; then
 	exit 1
 fi
 echo "selftest ($_sf_shell): the harness reports passes, failures, skips and time-outs, and leaves nothing running"
+
+# The model tests.
+# shellcheck disable=SC2086 # scenario names
+_sf_out=$(SVCJ_TEST_NO_BUILD=1 sh "$_sf_here/run.sh" -s "$_sf_shell" \
+    -d selftest $_sf_models 2>&1)
+_sf_st=$?
+if [ "$_sf_st" -ne 0 ] || printf '%s\n' "$_sf_out" | grep -q '^skip '; then
+	printf '%s\n' "$_sf_out" | sed 's/^/    /'
+	echo "selftest ($_sf_shell): the model of FreeBSD FAILED"
+	exit 1
+fi
+echo "selftest ($_sf_shell): the fakes, the fixture rc.subr and the root follow FreeBSD's documented behaviour ($(printf '%s\n' "$_sf_out" | grep -c '^ok ') model tests)"
 exit 0

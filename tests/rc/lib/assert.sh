@@ -334,13 +334,24 @@ pids_in_jail()
 
 #
 # pid_from_file file
-#	Print the first word of file (a pidfile); status 1 if none.
+#	Print the first word of file (a pidfile); status 1 if none.  A
+#	pidfile that exists but is still empty is waited for (bounded, as
+#	wait_until): daemon(8) creates and locks it before it returns, and
+#	its child writes the pid a moment later, on FreeBSD as here.
 #
 pid_from_file()
 {
-	local _st_p _st_rest
+	local _st_p _st_rest _st_i
 
 	[ -r "$1" ] || return 1
+	_st_i=0
+	while [ ! -s "$1" ] && [ -e "$1" ] &&
+	    [ "$_st_i" -lt "${ST_WAIT_TRIES:-100}" ]; do
+		sleep 0.1
+		_st_i=$((_st_i + 1))
+	done
+	[ -r "$1" ] || return 1
+	_st_p=
 	read -r _st_p _st_rest < "$1" || [ -n "$_st_p" ] || return 1
 	case "$_st_p" in
 	''|*[!0-9]*)	return 1 ;;
@@ -463,13 +474,64 @@ sysctl_set()
 }
 
 #
+# rc_hook_place
+#	Print the file the hook line belongs in for this rc.subr, as
+#	`svcj-check preflight` tells an admin: /etc/local.rc.subr when
+#	/etc/rc.subr reads it, else /etc/rc.conf.  Without svcj-check the
+#	same rule is applied here.
+#
+rc_hook_place()
+{
+	local _st_out
+
+	if [ -x /usr/local/sbin/svcj-check ]; then
+		_st_out=$(/usr/local/sbin/svcj-check preflight 2>&1 |
+		    awk '/^[A-Z]+ +hook sourced:/ { p = 1 }
+			/^[A-Z]+ / && !/hook sourced:/ { p = 0 }
+			p' | tr '\n' ' ' | tr -s ' ')
+		case "$_st_out" in
+		*"to /etc/local.rc.subr"*|*"/etc/local.rc.subr sources"*)
+			echo /etc/local.rc.subr
+			return 0
+			;;
+		*"end of /etc/rc.conf"*|*"/etc/rc.conf sources"*)
+			echo /etc/rc.conf
+			return 0
+			;;
+		esac
+	fi
+	if grep -v '^[[:space:]]*#' /etc/rc.subr | grep -q /etc/local.rc.subr; then
+		echo /etc/local.rc.subr
+	else
+		echo /etc/rc.conf
+	fi
+}
+
+#
+# rc_hook
+#	Hook the shims where `svcj-check preflight` says the hook line goes
+#	for this rc.subr (rc_hook_place): the line sourcing
+#	/usr/local/etc/rc.subr.d/svcj-tools.sh, appended to that file.
+#
+rc_hook()
+{
+	local _st_f
+
+	_st_f=$(rc_hook_place) || fail "cannot tell where the hook belongs"
+	echo "command . /usr/local/etc/rc.subr.d/svcj-tools.sh" >> "$_st_f"
+}
+
+#
 # rc_hook_local_subr
-#	Hook the shims in the documented way: the line sourcing
-#	/usr/local/etc/rc.subr.d/svcj-tools.sh in /etc/local.rc.subr.
+#	The name the scenarios use for rc_hook: /etc/local.rc.subr on an
+#	rc.subr that reads it (the fixture, 14.2 and later), /etc/rc.conf on
+#	one that does not (a genuine older rc.subr given with
+#	SVCJ_TEST_RC_SUBR), so that the suite never tests an unhooked
+#	system by mistake.
 #
 rc_hook_local_subr()
 {
-	echo "command . /usr/local/etc/rc.subr.d/svcj-tools.sh" >> /etc/local.rc.subr
+	rc_hook
 }
 
 #
@@ -484,19 +546,21 @@ rc_hook_rcconf()
 
 #
 # rc_subr_make_old
-#	Turn /etc/rc.subr into an "older rc.subr" (13.x-14.1 style): the
-#	line sourcing /etc/local.rc.subr is replaced by ":", so only the
-#	rc.conf hook (rc_hook_rcconf) can load the shims.  Works on the
-#	fixture and on FreeBSD's rc.subr; fails the scenario if no such
-#	line was found.
+#	Turn /etc/rc.subr into an "older rc.subr" (12.x-14.1 style) that
+#	never reads /etc/local.rc.subr: every mention of that file outside
+#	comments names /nonexistent/local.rc.subr instead, so only the
+#	rc.conf hook (rc_hook_rcconf) can load the shims, and
+#	`svcj-check preflight` sees an rc.subr without local.rc.subr.  Works
+#	on the fixture and on FreeBSD's rc.subr; fails the scenario if
+#	there was no such mention.
 #
 rc_subr_make_old()
 {
-	sed 's@^\([[:space:]]*\)\(\.\|vdot\|dot\|sdot\)[[:space:]][[:space:]]*/etc/local\.rc\.subr[[:space:]]*$@\1:@' \
+	sed '/^[[:space:]]*#/!s@/etc/local\.rc\.subr@/nonexistent/local.rc.subr@g' \
 	    /etc/rc.subr > /etc/rc.subr.old-style || fail "cannot rewrite /etc/rc.subr"
 	if cmp -s /etc/rc.subr /etc/rc.subr.old-style; then
 		rm -f /etc/rc.subr.old-style
-		fail "rc_subr_make_old: /etc/rc.subr has no line sourcing /etc/local.rc.subr"
+		fail "rc_subr_make_old: /etc/rc.subr never mentions /etc/local.rc.subr"
 	fi
 	mv -f /etc/rc.subr.old-style /etc/rc.subr
 }
@@ -508,7 +572,7 @@ rc_subr_make_old()
 have_svcj_exec()
 {
 	[ -x /usr/local/sbin/svcj-exec ] || return 1
-	/usr/local/sbin/svcj-exec -q svcjtestprobe -- /bin/true >/dev/null 2>&1
+	/usr/local/sbin/svcj-exec -q svcjtestprobe -- /usr/bin/true >/dev/null 2>&1
 }
 
 #
@@ -520,7 +584,7 @@ require_svcj_exec()
 	[ -x /usr/local/sbin/svcj-exec ] ||
 	    skip "svcj-exec is not built (cargo build)"
 	have_svcj_exec ||
-	    skip "svcj-exec cannot create a service jail yet: $(/usr/local/sbin/svcj-exec svcjtestprobe -- /bin/true 2>&1 | head -n 1)"
+	    skip "svcj-exec cannot create a service jail yet: $(/usr/local/sbin/svcj-exec svcjtestprobe -- /usr/bin/true 2>&1 | head -n 1)"
 }
 
 #

@@ -62,15 +62,24 @@ fi || _en_die "cannot bring the loopback up"
 # (svcj-exec changes the propagation of "/", which needs a mount).
 mount --bind "$_en_root" "$_en_root" || _en_die "cannot bind the root on itself"
 
-# /usr: the host's, read-only; FreeBSD commands layered on /usr/bin and
-# /usr/sbin (also /bin and /sbin: they are symlinks into /usr).
+# /usr: the host's, read-only.  FreeBSD's split of the command
+# directories: /bin and /sbin are directories of their own (FreeBSD's
+# /bin and /sbin commands, the shell under test as /bin/sh, the fakes of
+# FreeBSD's /bin and /sbin tools), and /usr/bin, /usr/sbin are overlays
+# whose top layer holds the fakes of FreeBSD's /usr tools and hides the
+# host's commands that FreeBSD keeps elsewhere.  No link from /bin into
+# /usr: /bin/jls fails here as on FreeBSD.
 _en_bind_ro /usr "$_en_root/usr" || _en_die "cannot bind /usr"
+_en_bind_ro "$_en_run/fbsd/bin" "$_en_root/bin" || _en_die "cannot bind /bin"
+_en_bind_ro "$_en_run/fbsd/sbin" "$_en_root/sbin" || _en_die "cannot bind /sbin"
 mount -t overlay overlay \
-    -o "lowerdir=$_en_run/shbin:$_en_rc/fakes/bin:/usr/bin" \
+    -o "lowerdir=$_en_run/fbsd/usr.bin:/usr/bin" \
     "$_en_root/usr/bin" || _en_die "cannot mount the /usr/bin overlay"
 mount -t overlay overlay \
-    -o "lowerdir=$_en_rc/fakes/sbin:/usr/sbin" \
+    -o "lowerdir=$_en_run/fbsd/usr.sbin:/usr/sbin" \
     "$_en_root/usr/sbin" || _en_die "cannot mount the /usr/sbin overlay"
+_en_bind_ro "$_en_run/hostbin" "$_en_root/svcj-test-bin" ||
+    _en_die "cannot bind /svcj-test-bin"
 # /usr/local: writable per scenario, binaries and shims read-only.
 mount --bind "$_en_t/local" "$_en_root/usr/local" ||
     _en_die "cannot bind /usr/local"
@@ -106,8 +115,14 @@ ln -s /proc/self/fd/0 "$_en_root/dev/stdin"
 ln -s /proc/self/fd/1 "$_en_root/dev/stdout"
 ln -s /proc/self/fd/2 "$_en_root/dev/stderr"
 
+# The scenario's own PID namespace ("the host" of the test root), for
+# the fakes that must tell whether they run inside a service jail.
+_en_ns=$(readlink /proc/self/ns/pid) || _en_die "cannot read my PID namespace"
+_en_ns=${_en_ns#pid:[}
+echo "${_en_ns%]}" > "$_en_root/etc/svcj-test-hostpidns"
+
 cd "$_en_root" || _en_die "cannot enter $_en_root"
-timeout -k 5 "$_en_timeout" chroot "$_en_root" /usr/bin/env -i \
+timeout -k 5 "$_en_timeout" chroot "$_en_root" /svcj-test-bin/env -i \
     HOME=/root \
     PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin \
     SHELL=/bin/sh \

@@ -152,6 +152,25 @@ _fk_inside_jail()
 }
 
 #
+# _fk_jailed
+#	True if the caller runs inside a service jail: its PID namespace is
+#	not the test root's own (recorded by enter.sh in
+#	/etc/svcj-test-hostpidns; a service jail's registry is not visible
+#	from inside it), as security.jail.jailed is 1 in a jail.
+#
+_fk_jailed()
+{
+	local _host
+
+	if { read -r _host < /etc/svcj-test-hostpidns; } 2>/dev/null &&
+	    [ -n "$_host" ]; then
+		[ "$(_fk_selfns)" != "$_host" ]
+		return
+	fi
+	_fk_inside_jail
+}
+
+#
 # _fk_jail_find jail
 #	Find the live jail whose name or JID is jail, as seen from the
 #	caller (from inside a jail no jail is visible: service jails have

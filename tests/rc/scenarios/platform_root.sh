@@ -2,17 +2,20 @@
 # at FreeBSD paths, they reject unknown flags, and the writable places
 # are writable while /usr is not.
 
-exe=$(readlink /proc/$$/exe)
+assert_eq "$(readlink /proc/$$/exe)" /bin/sh "the shell running this"
 case "$SVCJ_TEST_SHELL" in
-dash)	assert_eq "$exe" /usr/bin/dash "/bin/sh" ;;
-ash)	assert_eq "$exe" /usr/bin/busybox "/bin/sh" ;;
+dash)	cmp -s /bin/sh /usr/bin/dash || fail "/bin/sh is not dash" ;;
+ash)	cmp -s /bin/sh /usr/bin/busybox || fail "/bin/sh is not busybox" ;;
 *)	fail "SVCJ_TEST_SHELL is '$SVCJ_TEST_SHELL'" ;;
 esac
 
-for c in /bin/ps /bin/pwait /bin/kenv /usr/bin/limits /usr/bin/su \
-    /usr/bin/logger /sbin/sysctl /usr/sbin/jls /usr/sbin/jexec \
-    /usr/sbin/service /usr/sbin/daemon /usr/sbin/jail; do
-	head -n 5 "$c" | grep -q 'test root' || fail "$c is not the test root's fake"
+# Every fake says it is one and names the FreeBSD source it models.
+for c in /bin/ps /bin/pwait /bin/kenv /bin/cpuset /usr/bin/limits \
+    /usr/bin/su /usr/bin/env /usr/bin/logger /sbin/sysctl /usr/sbin/jls \
+    /usr/sbin/jexec /usr/sbin/service /usr/sbin/daemon /usr/sbin/jail; do
+	head -n 8 "$c" | grep -q 'test root' || fail "$c is not the test root's fake"
+	head -n 12 "$c" | grep -Eq '^# Models [a-z.]+/[a-z_]+/' ||
+	    fail "$c does not name the FreeBSD source it models"
 done
 
 expect_exit 1 ps -Q
