@@ -14,7 +14,8 @@
 # tests/rc/scenarios/svcj_demo.sh, which asserts each one.
 #
 # Exit: 0 when every step behaved, 1 when one did not, 77 when not root,
-# 69 when a required tool is missing.  Nothing is left on the host.
+# 69 when a required tool is missing (cargo; busybox with nc, without
+# which the "no network" step would pass for the wrong reason).  Nothing is left on the host.
 
 _dm_here=$(cd "$(dirname "$0")" && pwd) || exit 70
 _dm_repo=$(cd "$_dm_here/../.." && pwd) || exit 70
@@ -24,6 +25,15 @@ if [ "$(id -u)" != 0 ]; then
 	    "service jails in a throwaway root); run it as root:" \
 	    "sudo make demo" >&2
 	exit 77
+fi
+# The demo shows "no network" from inside the jail by a connection that
+# fails; with no nc at all it would fail for that reason and prove
+# nothing.  So nc must be there first.
+if ! command -v busybox >/dev/null 2>&1 ||
+    ! busybox --list 2>/dev/null | grep -qx nc; then
+	echo "demo.sh: busybox with its nc applet is needed to show that the" \
+	    "jail has no network (Debian: apt-get install busybox)" >&2
+	exit 69
 fi
 if ! command -v cargo >/dev/null 2>&1; then
 	echo "demo.sh: cargo not found: install Rust (rustup) first" >&2

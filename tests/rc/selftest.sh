@@ -73,6 +73,26 @@ if [ "$_sf_bad" -ne 0 ]; then
 fi
 echo "selftest ($_sf_shell): the harness reports passes, failures, skips and time-outs, and leaves nothing running"
 
+# make demo refuses to run without nc (its "no network" step would pass
+# for the wrong reason).
+_sf_nonc=$(mktemp -d /tmp/svcj-selftest.XXXXXX) || exit 70
+for _sf_t in id dirname; do
+	ln -s "$(command -v "$_sf_t")" "$_sf_nonc/$_sf_t"
+done
+_sf_out=$(PATH=$_sf_nonc "$(command -v dash)" "$_sf_here/demo.sh" 2>&1)
+_sf_st=$?
+rm -rf "$_sf_nonc"
+case "$_sf_st:$_sf_out" in
+69:*"nc applet is needed"*)
+	echo "selftest ($_sf_shell): make demo fails loudly without nc"
+	;;
+*)
+	printf '%s\n' "$_sf_out" | sed 's/^/    /'
+	echo "selftest ($_sf_shell): make demo without nc exited $_sf_st, expected 69 and a message"
+	exit 1
+	;;
+esac
+
 # The model tests.
 # shellcheck disable=SC2086 # scenario names
 _sf_out=$(SVCJ_TEST_NO_BUILD=1 sh "$_sf_here/run.sh" -s "$_sf_shell" \

@@ -599,6 +599,18 @@ require_shims()
 }
 
 #
+# rc_subr_mentions text
+#	True if a line of /etc/rc.subr outside comments contains text (a
+#	fixed string): how a scenario tells which generation of rc.subr it
+#	runs on (e.g. "_offcmd" exists since 13.0, "status_cmd" as its own
+#	keyword and the status rcvar exemption since 13.x).
+#
+rc_subr_mentions()
+{
+	grep -v '^[[:space:]]*#' /etc/rc.subr | grep -qF -- "$1"
+}
+
+#
 # using_fixture_rc_subr
 #	True if /etc/rc.subr is the project's fixture.
 #

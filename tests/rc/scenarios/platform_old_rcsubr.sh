@@ -15,6 +15,11 @@ echo 'pold_local=read' > /etc/local.rc.subr
 echo 'pold_conf=read' >> /etc/rc.conf
 
 expect_exit 0 service pold onestart
+if ! rc_subr_mentions /etc/local.rc.subr; then
+	# Already an rc.subr that never reads it (FreeBSD before 14.2).
+	expect_stdout_equals "local=unset conf=read"
+	return 0
+fi
 expect_stdout_equals "local=read conf=read"
 
 rc_subr_make_old

@@ -28,14 +28,19 @@ rc_conf_set pext_env_file /etc/pext.env
 rc_conf_set pext_offcmd "echo offcmd ran"
 rc_conf_set pext_setup "echo setup ran"
 
+# ${name}_offcmd and ${name}_setup exist since 13.x (not in 12.x).
 expect_exit 0 service pext start
-expect_stdout_match '^offcmd ran$'
+if rc_subr_mentions _offcmd; then
+	expect_stdout_match '^offcmd ran$'
+fi
 expect_stdout_match "^Cannot 'start' pext\\."
 expect_stdout_nomatch '^setup ran$'
 
 rc_conf_set pext_enable YES
 expect_exit 0 service pext start
-expect_stdout_match '^setup ran$'
+if rc_subr_mentions _setup; then
+	expect_stdout_match '^setup ran$'
+fi
 expect_stdout_match '^start: PEXT_A=one PEXT_B=two words$'
 expect_stdout_nomatch 'offcmd'
 

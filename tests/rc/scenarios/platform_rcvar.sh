@@ -34,8 +34,13 @@ expect_stdout_match '^Starting prcvar\.$'
 pid=$(pid_from_file /var/run/prcvar.pid) || fail "no pidfile after onestart"
 assert_alive "$pid"
 
+# status needs no rcvar since 13.x; 12.x refuses it like start.
 expect_exit 0 service prcvar status
-expect_stdout_match "^prcvar is running as pid $pid\.\$"
+if using_fixture_rc_subr || rc_subr_mentions '!= "status"'; then
+	expect_stdout_match "^prcvar is running as pid $pid\.\$"
+else
+	expect_stdout_match "^Cannot 'status' prcvar\."
+fi
 
 expect_exit 1 service prcvar enabled
 expect_exit 0 service prcvar rcvar
