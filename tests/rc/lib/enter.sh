@@ -136,8 +136,20 @@ timeout -k 5 "$_en_timeout" chroot "$_en_root" /svcj-test-bin/env -i \
     < /dev/null
 _en_st=$?
 case "$_en_st" in
-124|137)	echo timeout > "$_en_t/status" ;;
-*)		echo "$_en_st" > "$_en_t/status" ;;
+124|137)
+	echo timeout > "$_en_t/status"
+	# What was still running when the time ran out (pid, parent,
+	# command line), for the report.
+	echo "# processes at the time limit:"
+	for _en_p in "$_en_root"/proc/[0-9]*; do
+		_en_n=${_en_p##*/}
+		[ "$_en_n" != 1 ] || continue
+		_en_pp=$(sed -n 's/^PPid:[[:space:]]*//p' "$_en_p/status" 2>/dev/null)
+		_en_c=$( { tr '\0' ' ' < "$_en_p/cmdline"; } 2>/dev/null)
+		[ -n "$_en_c" ] && echo "#   $_en_n $_en_pp $_en_c"
+	done
+	;;
+*)	echo "$_en_st" > "$_en_t/status" ;;
 esac
 
 # Kill every jail of the root's registry, then everything else, then
