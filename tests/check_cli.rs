@@ -667,3 +667,54 @@ fn preflight_probe_unshares_in_a_child() {
         util::stderr(&denied)
     );
 }
+
+/// `SVCJ_SYSCTL_FILE` is a test hook of debug builds only (issue 9, item
+/// 9): a release build of `svcj-check` (the profile the port installs;
+/// LTO and optimisation are turned off here only to keep the build short,
+/// `debug-assertions`, the switch, stays the release profile's) ignores
+/// it and asks the kernel, while the debug build under test honours it.
+#[test]
+fn a_release_build_ignores_the_sysctl_override() {
+    let s = tree("release");
+    with_hook(&s);
+    s.write("etc/rc.subr", NEW_RC_SUBR)
+        .write("etc/local.rc.subr", &format!("{LINE}\n"))
+        .write(
+            "zero",
+            "security.jail.jailed=1\nsecurity.jail.children.max=0\n",
+        );
+    let (code, out) = preflight(&s.0, Some(&s.path("zero")));
+    assert_eq!(code, 69, "the debug build honours the hook: {out}");
+    assert!(out.contains("children.max is set to 0"), "{out}");
+
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("release-hooks");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = util::Run::new(cargo)
+        .args(["build", "--release", "--locked", "--offline", "--bin"])
+        .arg("svcj-check")
+        .arg("--target-dir")
+        .arg(&target)
+        .dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env_remove("RUSTFLAGS")
+        .output();
+    assert_eq!(util::code(&built), 0, "{}", util::stderr(&built));
+    let release = util::Run::new(target.join("release/svcj-check"))
+        .args(["-v", "preflight", "--root"])
+        .arg(&s.0)
+        .env("SVCJ_SYSCTL_FILE", s.path("zero"))
+        .env_remove("RUST_LOG")
+        .output();
+    let out = util::stdout(&release);
+    assert!(!out.contains("children.max is set to 0"), "{out}");
+    assert!(
+        !util::stderr(&release).contains("SVCJ_SYSCTL_FILE"),
+        "{}",
+        util::stderr(&release)
+    );
+    // This Linux test host is not a jail: the kernel's answer.
+    assert!(out.contains("nested jails"), "{out}");
+    assert_ne!(util::code(&release), 69, "{out}");
+}

@@ -594,6 +594,29 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_start_never_removes_a_jail_that_took_its_jid() {
+        // The failed start's jail died with its command, and another jail
+        // got the same JID before svcj-exec looked again: that one stays.
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().squat_after_start = Some("other".into());
+        let p = parse("", "").unwrap().params;
+        assert_eq!(b.create_and_run(&jn("bad"), &p, &sh("exit 3")).unwrap(), 3);
+        let st = b.kernel().st.borrow();
+        assert_eq!(
+            st.jails
+                .values()
+                .map(|j| j.name.as_str())
+                .collect::<Vec<_>>(),
+            ["other"]
+        );
+        assert!(
+            !st.calls.iter().any(|c| c.starts_with("jail_remove")),
+            "{:?}",
+            st.calls
+        );
+    }
+
+    #[test]
     fn eperm_inside_a_jail_names_the_likely_cause() {
         let mut me = Model::new().st.into_inner().me;
         me.jailed = true;
@@ -762,6 +785,10 @@ mod tests {
         m.unknown("ip6");
         let f = Backend::with_kernel(m).ip_features();
         assert!(f.inet && !f.inet6);
+        let m = Model::new();
+        m.unknown("ip4");
+        let f = Backend::with_kernel(m).ip_features();
+        assert!(!f.inet && f.inet6);
     }
 
     #[test]

@@ -100,6 +100,29 @@ pub struct Prison {
     pub stubborn: BTreeSet<i32>,
 }
 
+impl Prison {
+    /// A new prison as `kern_jail_set` starts it: no permissions yet,
+    /// `enforce_statfs` 2, its own empty address lists (`PR_IP4_USER`,
+    /// `PR_IP6_USER`: no network), SysV IPC disabled, not persistent.
+    pub fn new(jid: i32, name: &str) -> Self {
+        Prison {
+            jid,
+            name: name.to_string(),
+            allow: BTreeSet::new(),
+            enforce_statfs: 2,
+            ip4_user: true,
+            ip4: Vec::new(),
+            ip6_user: true,
+            ip6: Vec::new(),
+            sysv: [0; 3],
+            persist: false,
+            dying: false,
+            members: BTreeSet::new(),
+            stubborn: BTreeSet::new(),
+        }
+    }
+}
+
 /// What the caller's own prison is (the host, or the jail the tools run
 /// in): the parent of every jail they create.
 #[derive(Debug, Clone)]
@@ -135,6 +158,10 @@ pub struct State {
     pub root: bool,
     /// Members a start leaves behind in the jail it created (a daemon).
     pub start_leaves: usize,
+    /// A race: once the jail a start created has died with its last
+    /// process, another jail of this name takes its JID (JIDs are reused
+    /// once `lastprid` wraps) before the starter looks at it again.
+    pub squat_after_start: Option<String>,
     /// The kernel calls made, for assertions.
     pub calls: Vec<String>,
 }
@@ -191,6 +218,7 @@ impl Default for Model {
                 known: all_known(),
                 root: true,
                 start_leaves: 0,
+                squat_after_start: None,
                 calls: Vec::new(),
             }),
         }
@@ -313,26 +341,14 @@ impl Model {
         if flags & JAIL_CREATE == 0 {
             return Err(fail(libc::EINVAL, "model: only JAIL_CREATE is modelled"));
         }
-        // New prison: defaults first.
-        let mut p = Prison {
-            jid: 0,
-            name: String::new(),
-            allow: DEFAULT_ALLOW
-                .iter()
-                .map(|a| a.trim_start_matches("allow.").to_string())
-                .filter(|a| st.me.allow.contains(a))
-                .collect(),
-            enforce_statfs: 2.max(st.me.enforce_statfs),
-            ip4_user: true,
-            ip4: Vec::new(),
-            ip6_user: true,
-            ip6: Vec::new(),
-            sysv: [0; 3],
-            persist: false,
-            dying: false,
-            members: BTreeSet::new(),
-            stubborn: BTreeSet::new(),
-        };
+        // New prison: defaults first (`JAIL_DEFAULT_ALLOW & ppr->pr_allow`,
+        // `jail_default_enforce_statfs`).
+        let mut p = Prison::new(0, "");
+        p.allow = DEFAULT_ALLOW
+            .iter()
+            .map(|a| a.trim_start_matches("allow.").to_string())
+            .filter(|a| st.me.allow.contains(a))
+            .collect();
         let mut asked_allow = Vec::new();
         let mut enforce = None;
         for i in 0..iov.pairs() {
@@ -678,7 +694,17 @@ impl Kernel for Model {
         for _ in 0..leaves {
             self.add_member(jid, false);
         }
-        Self::exit_member(&mut self.st.borrow_mut(), jid, starter);
+        {
+            let mut st = self.st.borrow_mut();
+            Self::exit_member(&mut st, jid, starter);
+            if !st.jails.contains_key(&jid) {
+                if let Some(name) = st.squat_after_start.take() {
+                    let mut other = Prison::new(jid, &name);
+                    other.persist = true;
+                    st.jails.insert(jid, other);
+                }
+            }
+        }
         match ran {
             Ok(status) => Ok(Ok(Started {
                 jid,
