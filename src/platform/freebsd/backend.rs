@@ -506,6 +506,27 @@ mod tests {
     }
 
     #[test]
+    fn the_primary_address_stays_first_and_the_kernel_sorts_the_rest() {
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().start_leaves = 1;
+        // rc.subr's order: the last listed is the primary.
+        let want = parse("netv4", "192.0.2.1 192.0.2.3 192.0.2.2")
+            .unwrap()
+            .params;
+        let ip = |s: &str| s.parse::<Ipv4Addr>().unwrap();
+        assert_eq!(
+            want.ip4_addrs,
+            [ip("192.0.2.2"), ip("192.0.2.3"), ip("192.0.2.1")]
+        );
+        b.create_and_run(&jn("www"), &want, &sh("exit 0")).unwrap();
+        let got = by_name(&b, "www").unwrap();
+        assert_eq!(
+            got.params.ip4_addrs,
+            [ip("192.0.2.2"), ip("192.0.2.1"), ip("192.0.2.3")]
+        );
+    }
+
+    #[test]
     fn inherited_families_read_back_as_inherit() {
         let b = Backend::with_kernel(Model::new());
         b.kernel().st.borrow_mut().start_leaves = 1;
@@ -667,6 +688,21 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.to_string().contains("192.0.2.7"), "{e}");
+        let mut me = Model::new().st.into_inner().me;
+        me.jailed = true;
+        me.children_max = 8;
+        me.ip6 = Some(vec!["2001:db8::1".parse().unwrap()]);
+        let b = Backend::with_kernel(Model::jailed(me));
+        let e = b
+            .create_and_run(
+                &jn("www6"),
+                &parse("netv6", "2001:db8::7").unwrap().params,
+                &sh("exit 0"),
+            )
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 77, "{e}");
+        assert!(e.to_string().contains("2001:db8::7"), "{e}");
+        assert!(b.list().unwrap().is_empty(), "nothing was created");
     }
 
     #[test]
@@ -757,6 +793,35 @@ mod tests {
         b.signal(999_999, libc::SIGTERM).unwrap();
         b.signal(stubborn, libc::SIGKILL).unwrap();
         assert_eq!(by_name(&b, "s"), None, "the last process took the jail");
+    }
+
+    #[test]
+    fn svcj_kill_over_the_kernel_model_removes_the_jail() {
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().start_leaves = 1;
+        b.create_and_run(&jn("k"), &parse("", "").unwrap().params, &sh("exit 0"))
+            .unwrap();
+        let info = by_name(&b, "k").unwrap();
+        b.kernel().add_member(info.jid, true);
+        let plan = crate::kill::Plan {
+            timeout: Duration::from_millis(50),
+            stop: Some(sh("exit 0")),
+            force: false,
+        };
+        let r = crate::kill::kill(&b, &JailRef::Name(jn("k")), &plan)
+            .unwrap()
+            .expect("the jail was there");
+        assert_eq!((r.ended_on_term, r.killed), (1, 1));
+        assert_eq!(by_name(&b, "k"), None);
+        assert_eq!(
+            b.kernel().st.borrow().calls.last(),
+            Some(&format!("jail_remove {}", info.jid))
+        );
+        // Gone already: nothing to do.
+        assert_eq!(
+            crate::kill::kill(&b, &JailRef::Name(jn("k")), &plan).unwrap(),
+            None
+        );
     }
 
     #[test]
