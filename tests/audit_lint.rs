@@ -8,6 +8,8 @@
 //! they must produce (`# expect: error: <text>`); good ones must produce no
 //! error.
 
+mod util;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -407,10 +409,7 @@ fn lint_missing_file_is_noinput() {
 // ---- the real binary on the same fixtures -----------------------------------
 
 fn svcj_check(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svcj-check"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = util::tool("svcj-check").args(args).output();
     (
         out.status.code(),
         String::from_utf8(out.stdout).unwrap(),
