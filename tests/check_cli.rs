@@ -718,3 +718,41 @@ fn a_release_build_ignores_the_sysctl_override() {
     assert!(out.contains("nested jails"), "{out}");
     assert_ne!(util::code(&release), 69, "{out}");
 }
+
+/// `-v` on `svcj-exec` and `svcj-kill` too: debug records on stderr of
+/// what is created, signalled and removed; stdout and the exit status are
+/// what they are without it.
+#[cfg(target_os = "linux")]
+#[test]
+fn verbose_exec_and_kill_log_what_they_do() {
+    if !is_root() {
+        eprintln!("skipped: needs root");
+        return;
+    }
+    let env = util::Env::new("verbose");
+    let o = env
+        .exec()
+        .args([
+            "-v",
+            "vrb",
+            "--",
+            "sh",
+            "-c",
+            "sleep 30 </dev/null >/dev/null 2>&1 &",
+        ])
+        .output();
+    assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+    let err = util::stderr(&o);
+    assert!(err.contains("[DEBUG ") && err.contains("svcj-vrb"), "{err}");
+    let o = env.kill().args(["-v", "-t", "5", "svcj-vrb"]).output();
+    assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+    assert_eq!(util::stdout(&o), "svcj-vrb: 1 ended on SIGTERM, 0 killed\n");
+    let err = util::stderr(&o);
+    assert!(err.contains("tearing down"), "{err}");
+    assert!(err.contains("signal 15"), "{err}");
+    assert!(err.contains("svcj-vrb: removed"), "{err}");
+    assert!(
+        err.lines().all(|l| l.starts_with("[DEBUG ")),
+        "not only debug lines: {err}"
+    );
+}
