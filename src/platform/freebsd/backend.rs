@@ -527,6 +527,37 @@ mod tests {
     }
 
     #[test]
+    fn svcj_check_status_over_the_kernel_model() {
+        // What `svcj-check status` shows on FreeBSD comes from the node
+        // parameters and the read-back decoding: network, IPC, addresses,
+        // granted permissions apart from the kernel's defaults.
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().start_leaves = 1;
+        let p = parse("net_basic net_raw sysvipc", "192.0.2.1")
+            .unwrap()
+            .params;
+        b.create_and_run(&jn("named"), &p, &sh("exit 0")).unwrap();
+        let r = crate::check::status::status(&b, None).unwrap();
+        let j = &r.jails[0];
+        assert!(j.network);
+        assert_eq!(
+            (j.ip4, j.ip6, j.ipc),
+            (JailSys::New, JailSys::Disable, JailSys::Inherit)
+        );
+        assert_eq!(j.addresses, ["192.0.2.1"]);
+        assert_eq!(j.granted, ["allow.raw_sockets"]);
+        assert_eq!(
+            j.default_allow,
+            [
+                "allow.reserved_ports",
+                "allow.unprivileged_proc_debug",
+                "allow.suser"
+            ]
+        );
+        assert_eq!(j.processes, Some(1));
+    }
+
+    #[test]
     fn inherited_families_read_back_as_inherit() {
         let b = Backend::with_kernel(Model::new());
         b.kernel().st.borrow_mut().start_leaves = 1;
