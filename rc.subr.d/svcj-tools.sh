@@ -161,13 +161,91 @@ _svcjt_want()
 	esac
 	[ -n "$_svcjt_inside" ] && return 0
 	[ "$_svcjt_active" = "$name" ] && return 0
+	if _svcjt_base_optout; then
+		# As the newest base's script does after load_rc_config.
+		eval "${name}_svcj=NO"
+		return 1
+	fi
 	if eval "[ -n \"\${${name}_svcj}\" ]"; then
 		checkyesno "${name}_svcj"
 	elif [ -n "$svcj_all_enable" ]; then
-		checkyesno svcj_all_enable
+		checkyesno svcj_all_enable || return 1
+		_svcjt_nojail_exempt && return 1
+		return 0
 	else
 		return 1
 	fi
+}
+
+#
+# _svcjt_script_path
+#	Set _svcjt_spath to the path of the running rc.d script: rc_service
+#	(set by service(8)-era rc.subr and by run_rc_script), else $0 when
+#	the script runs directly, else run_rc_script's _file (12.x at boot,
+#	where $0 is /etc/rc).
+#
+_svcjt_script_path()
+{
+	# shellcheck disable=SC2154 # set by rc.subr
+	for _svcjt_spath in "$rc_service" "$0" "$_file"; do
+		case "$_svcjt_spath" in
+		*/rc.d/*)	return 0 ;;
+		esac
+	done
+	_svcjt_spath=
+	return 1
+}
+
+#
+# _svcjt_base_optout
+#	True if the running script is one of the base /etc/rc.d scripts
+#	that the newest base opts out of service jails (they set
+#	${name}_svcj="NO" after load_rc_config, also over an admin's YES;
+#	older releases lack those lines).  svcj-check audit applies the
+#	same list (src/check/exempt.rs): keep both in step.
+#
+_svcjt_base_optout()
+{
+	case "$name" in
+	accounting|addswap|adjkerntz|apm|archdep|automount|automountd|\
+	autounmountd|bgfsck|bluetooth|bridge|bthidd|ccd|cfumass|ctld|ddb|\
+	defaultroute|devd|devfs|devmatch|dmesg|dnctl|dumpon|fsck|gbde|\
+	geli|geli2|ggated|gptboot|growfs|growfs_fstab|hcsecd|hostid|\
+	hostid_save|hostname|iovctl|ip6addrctl|ipfilter|ipfs|ipfw|\
+	ipfw_netflow|ipnat|ippool|ipsec|iscsictl|iscsid|jail|kld|kldxref|\
+	ldconfig|linux|localpkg|mdconfig|mdconfig2|mountcritlocal|\
+	mountcritremote|mountlate|moused|natd|netif|netoptions|netwait|\
+	pf|pflog|pfsync|power_profile|powerd|random|root|routing|\
+	savecore|securelevel|serial|sppp|static_arp|static_ndp|stf|swap|\
+	swaplate|syscons|sysctl|sysctl_lastload|sysvipc|ubthidhci|ugidfw|\
+	watchdogd|zfs|zfsbe|zfsd|zfskeys|zpool|zvol)
+		;;
+	*)
+		return 1
+		;;
+	esac
+	_svcjt_script_path || return 1
+	case "$_svcjt_spath" in
+	/etc/rc.d/*)	return 0 ;;
+	esac
+	return 1
+}
+
+#
+# _svcjt_nojail_exempt
+#	Under svcj_all_enable only: true if the running script declares
+#	"# KEYWORD: nojail" and no default ${name}_svcj_options (base jails
+#	nojail scripts that declare options, e.g. lockd).  svcj-check audit
+#	applies the same rule (src/check/exempt.rs).
+#
+_svcjt_nojail_exempt()
+{
+	_svcjt_script_path || return 1
+	[ -r "$_svcjt_spath" ] || return 1
+	grep -Eq '^#[[:space:]]*KEYWORD:(.*[[:space:]])?nojail([[:space:]].*)?$' \
+	    "$_svcjt_spath" 2>/dev/null || return 1
+	! grep -Eq "^[^#]*(\\\$\\{name\\}|${name})_svcj_options:?=" \
+	    "$_svcjt_spath" 2>/dev/null
 }
 
 #
