@@ -59,7 +59,7 @@ _svcjt_hook()
 	run_rc_command*'
 }')
 		_svcjt_t="_svcjt_orig_run_rc_command()${_svcjt_t#run_rc_command*()}"
-		if eval "$_svcjt_t" 2>/dev/null &&
+		if command eval "$_svcjt_t" 2>/dev/null &&
 		    type _svcjt_orig_run_rc_command >/dev/null 2>&1; then
 			_svcjt_copied=YES
 		fi
@@ -106,6 +106,12 @@ _svcjt_hook()
 			then
 				_svcjt_orig_run_rc_command "$@"
 				return $?
+			fi
+			if [ "$_svcjt_copied" != YES ]; then
+				echo "${name}: svcj-tools could not hook" \
+				    "rc.subr: not starting ${name} without" \
+				    "a jail." >&2
+				return 1
 			fi
 			echo "${name}: service jail requested, but the" \
 			    "svcj-tools shims cannot be loaded from" \
