@@ -157,8 +157,10 @@ _svcjt_want()
 		case "$svcj_all_enable" in
 		[Yy][Ee][Ss]|[Tt][Rr][Uu][Ee]|[Oo][Nn]|1)
 			[ -z "$name" ] && return 3
-			echo "${name}: not a valid service jail name;" \
-			    "not starting it without a jail." >&2
+			# rc.conf text: printf, not echo (dash's echo
+			# interprets backslashes).
+			printf '%s\n' "${name}: not a valid service jail\
+ name; not starting it without a jail." >&2
 			return 2
 			;;
 		esac
@@ -261,7 +263,16 @@ _svcjt_nojail_exempt()
 #
 _svcjt_harmless()
 {
-	case "${1#one}" in
+	local _svcjt_c
+
+	_svcjt_c=$1
+	case "$_svcjt_c" in
+	fast*)	_svcjt_c=${_svcjt_c#fast} ;;
+	force*)	_svcjt_c=${_svcjt_c#force} ;;
+	one*)	_svcjt_c=${_svcjt_c#one} ;;
+	quiet*)	_svcjt_c=${_svcjt_c#quiet} ;;
+	esac
+	case "$_svcjt_c" in
 	rcvar|enabled|describe|extracommands|enable|disable|delete)
 		return 0
 		;;
