@@ -17,6 +17,7 @@ jpx_start()
 }
 EOF2
 # Pass the extra arguments on, as scripts that take them do.
+# shellcheck disable=SC2016 # rc.d script text
 sed -i 's/^run_rc_command "\$1"$/run_rc_command "$@"/' /usr/local/etc/rc.d/jpx
 grep -q '^run_rc_command "\$@"$' /usr/local/etc/rc.d/jpx || fail "cannot edit jpx"
 rc_conf_set jpx_enable YES
