@@ -1,18 +1,21 @@
 # svcj-tools.sh - hook service jails into rc.subr(8)
 #
-# Add one line to /etc/local.rc.subr (rc.subr sources that file when it
-# has finished loading):
+# /etc/local.rc.subr (rc.subr sources that file when it has finished
+# loading) sources this file; the administrator appends the text of
+# ${_svcjt_prefix}/share/svcj-tools/local.rc.subr there, which holds the
+# line
 #
 #	command . /usr/local/etc/rc.subr.d/svcj-tools.sh
 #
-# On an rc.subr that has no local.rc.subr, put the same line at the end of
-# /etc/rc.conf instead.  `svcj-check preflight` tells whether it is in
+# On an rc.subr that has no local.rc.subr, the same text goes at the end
+# of /etc/rc.conf instead.  `svcj-check preflight` tells whether it is in
 # place.  Why "command .": sh(1) aborts when a plain "." cannot open its
-# file, so with this file missing (package removed, /usr/local not
-# mounted when rc.subr is first read at boot) a plain line would stop
-# rc.subr from loading and every rc.d script would fail; with "command"
-# it only prints an error (a service that asked for a jail then gets none
-# from an rc.subr without native service jails).
+# file, so with this file missing (package removed) a plain line would
+# stop rc.subr from loading and every rc.d script would fail.  The rest
+# of that text covers boot with /usr/local not mounted yet when rc.subr
+# is first read: a stand-in run_rc_command retries loading this file at
+# every call and, until it loads, refuses the services that ask for a
+# jail.
 #
 # This file is sourced many times (rc.conf is read by every service and by
 # programs that are not rc(8) at all), so it is cheap and idempotent, and
