@@ -10,6 +10,8 @@ use svcj::options::{parse, SvcjOption};
 
 const BIN: &str = env!("CARGO_BIN_EXE_svcj-check");
 const LINE: &str = "command . /usr/local/etc/rc.subr.d/svcj-tools.sh";
+/// What preflight and audit tell the admin to run (the boot-safe text).
+const APPEND_LOCAL: &str = "cat /usr/local/share/svcj-tools/local.rc.subr >> /etc/local.rc.subr";
 const NEW_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture\ncheckyesno() { :; }\n\
     # local additions\nif [ -r /etc/local.rc.subr ]; then\n\t. /etc/local.rc.subr\nfi\n";
 const OLD_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture of an older release\ncheckyesno() { :; }\n";
@@ -245,7 +247,7 @@ fn preflight_hook_missing() {
     assert!(out.contains("FAIL  hook installed"), "{out}");
     assert!(out.contains("FAIL  hook sourced"), "{out}");
     assert!(out.contains("/etc/local.rc.subr"), "{out}");
-    assert!(out.lines().any(|l| l.trim() == LINE), "{out}");
+    assert!(out.lines().any(|l| l.trim() == APPEND_LOCAL), "{out}");
 }
 
 #[test]
@@ -281,10 +283,14 @@ fn preflight_hook_via_rc_conf_for_old_rc_subr() {
     let (code, out) = preflight(&s.0, Some(&s.path("sysctl")));
     assert_eq!(code, expect(78), "{out}");
     assert!(
-        out.contains("add this line at the end of /etc/rc.conf"),
+        out.contains("append the svcj-tools text to /etc/rc.conf"),
         "{out}"
     );
-    assert!(out.lines().any(|l| l.trim() == LINE), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim() == "cat /usr/local/share/svcj-tools/local.rc.subr >> /etc/rc.conf"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -422,7 +428,7 @@ fn audit_exit_codes_and_json() {
     assert!(v["services"].as_array().unwrap().len() >= 20, "{v}");
     let out = run(&["audit", "--root", &fixture("audit/nohook/root")]);
     assert_eq!(util::code(&out), 78);
-    assert!(util::stdout(&out).lines().any(|l| l.trim() == LINE));
+    assert!(util::stdout(&out).lines().any(|l| l.trim() == APPEND_LOCAL));
     let out = run(&["audit", "--root", "/nonexistent/svcj-root"]);
     assert_eq!(util::code(&out), 66, "{}", util::stderr(&out));
 }
