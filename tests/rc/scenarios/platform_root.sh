@@ -10,7 +10,7 @@ ash)	cmp -s /bin/sh /usr/bin/busybox || fail "/bin/sh is not busybox" ;;
 esac
 
 # Every fake says it is one and names the FreeBSD source it models.
-for c in /bin/ps /bin/pwait /bin/kenv /bin/cpuset /usr/bin/limits \
+for c in /bin/ps /bin/pwait /bin/kenv /bin/cpuset /usr/bin/limits /usr/bin/protect \
     /usr/bin/su /usr/bin/env /usr/bin/logger /sbin/sysctl /usr/sbin/jls \
     /usr/sbin/jexec /usr/sbin/service /usr/sbin/daemon /usr/sbin/jail; do
 	head -n 8 "$c" | grep -q 'test root' || fail "$c is not the test root's fake"
