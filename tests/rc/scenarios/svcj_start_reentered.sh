@@ -8,7 +8,7 @@
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
 # shellcheck disable=SC2016 # rc.subr text
-sed 's/limits -C \$_rcf_class \$_rcf_limits //' /etc/rc.subr > /tmp/rc.subr.new
+sed 's/limits -C \$_login_class \$_limits //' /etc/rc.subr > /tmp/rc.subr.new
 if cmp -s /etc/rc.subr /tmp/rc.subr.new || grep -q 'limits -C' /tmp/rc.subr.new
 then
 	skip "this rc.subr's start line is not the fixture's; cannot remove limits(1) from it"

@@ -8,7 +8,7 @@
 require_shims
 using_fixture_rc_subr || skip "needs the fixture rc.subr to remove startmsg() from"
 # shellcheck disable=SC2016 # rc.subr text
-sed -e 's/limits -C \$_rcf_class \$_rcf_limits //' \
+sed -e 's/limits -C \$_login_class \$_limits //' \
     -e '/^startmsg()/,/^}/d' \
     -e 's/startmsg "/check_startmsgs \&\& echo "/' \
     /etc/rc.subr > /tmp/rc.subr.new
