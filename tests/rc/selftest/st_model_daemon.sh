@@ -12,6 +12,10 @@ wait_until sh -c "ps -o command= -p $child | grep -q '^/bin/sleep 4301'" ||
 sup=$(ps -o ppid= -p "$child" | tr -d ' ')
 [ "$sup" != 1 ] || fail "no supervisor: the child's parent is init"
 assert_alive "$sup"
+# The child has the default action for SIGHUP (a reload signal reaches
+# it): sleep dies of it.
+grep -q '^SigIgn:[[:space:]]*0*[0-9a-f]*[13579bdf]$' "/proc/$child/status" &&
+    fail "the child ignores SIGHUP"
 # The lock: a second daemon on the same pidfile.
 expect_exit 3 daemon -p /var/run/m1.pid /bin/sleep 4302
 expect_stderr_match "^daemon: process already running, pid: $child\$"
