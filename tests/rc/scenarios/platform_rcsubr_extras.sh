@@ -77,6 +77,9 @@ rc_conf_set ppre_enable YES
 rc_conf_set ppre_prepend "env PPRE_MARK=prepended"
 expect_exit 0 service ppre start
 pid=$(pid_from_file /var/run/ppre.pid) || fail "no pidfile"
+# daemon's child writes its pid before it executes the command.
+wait_until sh -c "ps -o command= -p $pid | grep -q '^/bin/sleep 600'" ||
+    fail "the pidfile does not name the daemon"
 tr '\0' '\n' < "/proc/$pid/environ" | grep -q '^PPRE_MARK=prepended$' ||
     fail "ppre_prepend was not applied"
 expect_exit 0 service ppre stop
