@@ -827,19 +827,20 @@ fn the_reaper_passes_signals_on() {
     need_root!("the_reaper_passes_signals_on");
     let env = Env::new("reapsig");
     let mark = env.path("mark");
-    // While the command runs, SIGTERM to the JID reaches the command.
+    let ready = env.path("ready");
+    // While the command runs, SIGTERM to the JID reaches the command
+    // (once its trap is set: before that, SIGTERM ends it).
     let script = format!(
-        "trap 'echo term > {}; exit 0' TERM; while :; do sleep 0.05; done",
-        mark.display()
+        "trap 'echo term > {}; exit 0' TERM; : > {}; while :; do sleep 0.05; done",
+        mark.display(),
+        ready.display()
     );
     let mut fg = env
         .exec()
         .args(["rs", "--", "sh", "-c", &script])
         .spawn()
         .unwrap();
-    assert!(wait_for(Duration::from_secs(5), || env
-        .pidns("svcj-rs")
-        .is_some_and(|ns| processes_in_ns(ns).len() >= 2)));
+    assert!(wait_for(Duration::from_secs(5), || ready.exists()));
     let jid = env.jid("svcj-rs").unwrap();
     // SAFETY: kill(2) on the reaper of the jail this test made.
     unsafe { libc::kill(jid, libc::SIGTERM) };
