@@ -827,20 +827,33 @@ fn the_reaper_passes_signals_on() {
     need_root!("the_reaper_passes_signals_on");
     let env = Env::new("reapsig");
     let mark = env.path("mark");
-    let ready = env.path("ready");
-    // While the command runs, SIGTERM to the JID reaches the command
-    // (once its trap is set: before that, SIGTERM ends it).
+    // While the command runs, SIGTERM to the JID reaches the command.
     let script = format!(
-        "trap 'echo term > {}; exit 0' TERM; : > {}; while :; do sleep 0.05; done",
-        mark.display(),
-        ready.display()
+        "trap 'echo term > {}; exit 0' TERM; while :; do sleep 0.05; done",
+        mark.display()
     );
     let mut fg = env
         .exec()
         .args(["rs", "--", "sh", "-c", &script])
         .spawn()
         .unwrap();
-    assert!(wait_for(Duration::from_secs(5), || ready.exists()));
+    // Wait until the shell has set its trap (SIGTERM in SigCgt), or the
+    // signal would find it unprepared and end it.
+    let catches_term = |pid: &i32| {
+        fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                let l = s.lines().find(|l| l.starts_with("SigCgt:"))?;
+                u64::from_str_radix(l.split_whitespace().nth(1)?, 16).ok()
+            })
+            .is_some_and(|m| m & (1 << (libc::SIGTERM - 1)) != 0)
+    };
+    assert!(wait_for(Duration::from_secs(10), || env
+        .pidns("svcj-rs")
+        .is_some_and(|ns| processes_in_ns(ns).iter().any(|p| {
+            fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c == "sh\n")
+                && catches_term(p)
+        }))));
     let jid = env.jid("svcj-rs").unwrap();
     // SAFETY: kill(2) on the reaper of the jail this test made.
     unsafe { libc::kill(jid, libc::SIGTERM) };
