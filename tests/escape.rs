@@ -28,6 +28,16 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use util::*;
 
+/// Held by the tests that load the machine (the tracer's 200 jails, the
+/// fork churn), so that they do not run at the same time and slow each
+/// other down.
+static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Take [`HEAVY`] (a test that failed holding it does not poison it).
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The attack program, built once per test run.
 fn attack() -> &'static str {
     static BUILT: OnceLock<String> = OnceLock::new();
@@ -128,7 +138,26 @@ fn kill(env: &Env, jail: &str) -> String {
     let o = env.run("svcj-kill").arg(jail).output();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     if let Some(ns) = ns {
-        assert!(processes_in_ns(ns).is_empty(), "{jail} left processes");
+        let left: Vec<String> = processes_in_ns(ns)
+            .iter()
+            .map(|p| {
+                let st = fs::read_to_string(format!("/proc/{p}/status")).unwrap_or_default();
+                let f: Vec<&str> = st
+                    .lines()
+                    .filter(|l| {
+                        ["Name:", "State:", "PPid:", "NSpid:"]
+                            .iter()
+                            .any(|k| l.starts_with(k))
+                    })
+                    .collect();
+                format!("{p}: {}", f.join(" "))
+            })
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{jail} left processes: {left:?}\n{}",
+            stderr(&o)
+        );
     }
     stdout(&o)
 }
@@ -409,6 +438,7 @@ fn traced(report: &Path) -> (Vec<String>, usize, Vec<String>) {
 #[test]
 fn a_jailed_tracer_never_catches_a_privileged_process() {
     need_root!("a_jailed_tracer_never_catches_a_privileged_process");
+    let _heavy = heavy();
     let env = Env::new("tracer");
     // 100 joins under a tracer that seizes every new PID of the jail.
     let joins = env.path("joins");
@@ -857,6 +887,7 @@ fn privileges_freebsd_never_gives_a_jail_are_refused() {
 #[test]
 fn kill_ends_a_fork_churn_of_term_ignoring_processes() {
     need_root!("kill_ends_a_fork_churn_of_term_ignoring_processes");
+    let _heavy = heavy();
     let env = Env::new("churn");
     // Shell loops that start short-lived processes as fast as they
     // can, SIGTERM ignored by all of them (SIG_IGN is inherited): about

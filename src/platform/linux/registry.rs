@@ -558,14 +558,18 @@ pub fn is_reaper(proc: &Path, e: &Entry) -> bool {
         });
     let comm = fs::read_to_string(dir.join("comm")).unwrap_or_default();
     // A process name is anyone's to choose; the program is not: the
-    // reaper is a fork of svcj-exec that never execs.
-    let exe = fs::read_link(dir.join("exe")).ok();
-    let program = exe
-        .as_deref()
-        .and_then(Path::file_name)
-        .and_then(|n| n.to_str())
-        .map(|n| n.trim_end_matches(" (deleted)"));
-    if !pid1 || comm.trim_end() != REAPER_NAME || program != Some(REAPER_PROGRAM) {
+    // reaper is a fork of svcj-exec that never execs.  A process on its
+    // way out has no program any more (ENOENT): the reaper of a jail
+    // that has just emptied, still to be waited for.
+    let exe = fs::read_link(dir.join("exe"));
+    let program_ok = match &exe {
+        Ok(p) => p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.trim_end_matches(" (deleted)") == REAPER_PROGRAM),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    };
+    if !pid1 || comm.trim_end() != REAPER_NAME || !program_ok {
         log::debug!(
             "{}: PID {} is not a svcj reaper (PID 1 of its namespace: {pid1}, name {:?}, \
              program {:?})",
