@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use util::*;
@@ -572,11 +572,11 @@ fn an_entry_naming_another_pid_namespace_is_refused() {
             args.extend(["--user", "--map-root-user"]);
         }
         args.extend(["--pid", "--fork", "--kill-child", "--mount-proc"]);
-        let mut child = Command::new("unshare")
+        let mut child = Run::new("unshare")
             .args(&args)
             .arg(&fake)
             .arg("1000")
-            .stdin(Stdio::null())
+            .command()
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -936,9 +936,9 @@ fn kill_ends_a_fork_churn_of_term_ignoring_processes() {
     assert!(running > workers * 2, "the churn did not start");
     let t = Instant::now();
     let mut child = env
-        .cmd("svcj-kill")
+        .kill()
         .args(["-t", "0.5", "svcj-churn"])
-        .stdin(Stdio::null())
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1014,10 +1014,11 @@ fn on_a_terminal(env: &Env, argv: &[&str]) -> (String, String) {
         libc::cfmakeraw(&mut t);
         libc::tcsetattr(slave.as_raw_fd(), libc::TCSANOW, &t);
     }
-    let mut cmd = Command::new(argv[0]);
-    cmd.args(&argv[1..])
+    let mut cmd = Run::new(argv[0])
+        .args(&argv[1..])
         .env("SVCJ_RUNDIR", &env.rundir)
-        .stdin(slave.try_clone().unwrap())
+        .command();
+    cmd.stdin(slave.try_clone().unwrap())
         .stdout(slave.try_clone().unwrap())
         .stderr(slave.try_clone().unwrap());
     // SAFETY: only async-signal-safe calls between fork and exec.
@@ -1332,7 +1333,7 @@ fn signals_never_reach_a_process_that_reused_a_members_pid() {
         {
             break;
         }
-        let mut c = Command::new("sleep").arg("1000").spawn().unwrap();
+        let mut c = Run::new("sleep").arg("1000").command().spawn().unwrap();
         if c.id() as i32 == victim_pid {
             impostor = Some(c);
             break;
