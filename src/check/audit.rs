@@ -528,6 +528,17 @@ fn audit_one(
                 format!("set {svcj_var}=\"NO\" in rc.conf"),
             );
         }
+        if let Some((kw, line)) = lint::nojail_keyword(&s) {
+            svc.push(
+                Severity::Warning,
+                format!(
+                    "{}:{line}: the script declares `# KEYWORD: {kw}` (it must not run in a \
+                     jail), but {svcj_var} jails it: rc.subr does not read the keyword",
+                    s.path
+                ),
+                format!("set {svcj_var}=\"NO\" in rc.conf"),
+            );
+        }
         for f in lint::jail_findings(&s) {
             svc.push(
                 Severity::Error,
