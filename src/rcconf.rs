@@ -2317,6 +2317,118 @@ mod tests {
     }
 
     #[test]
+    fn placeholder_names() {
+        assert!(is_name("%%NAME%%_svcj_options"));
+        assert!(is_name("%%NAME%%"));
+        assert!(!is_name("%%name%%_x"), "placeholders are upper case");
+        assert!(!is_name("a%b"));
+        assert_eq!(name_len("x%%.*"), 1, "`${{x%%.*}}` is a pattern removal");
+        let s = read_script_text(
+            "/x",
+            "name=\"%%NAME%%\"\n: ${%%NAME%%_svcj_options:=\"mlock\"}\n%%NAME%%_svcj=YES\n",
+        );
+        assert_eq!(s.var("%%NAME%%_svcj_options"), Some("mlock"));
+        assert_eq!(s.var("%%NAME%%_svcj"), Some("YES"));
+        assert_eq!(get("d=a.b.c\ne=${d%%.*}\n", "e").as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn default_idioms_are_evaluated_as_defaults() {
+        let t = "name=foo\nfoo_a=admin\nload_rc_config $name\n\
+                 foo_a=${foo_a:-\"script\"}\nfoo_b=\"${foo_b:-script}\"\n\
+                 [ -z \"$foo_a\" ] && foo_a=no\n[ -z \"$foo_c\" ] && foo_c=c\n\
+                 [ -n \"$foo_d\" ] || foo_d=d\n\
+                 if [ -z \"${foo_e}\" ]; then\n\tfoo_e=e\nfi\n\
+                 if [ -z \"$foo_a\" ]; then\n\tfoo_a=no2\nfi\n\
+                 if [ -z \"$foo_f\" ]; then\n\tfoo_f=f\nelse\n\tfoo_f=g\nfi\n\
+                 eval \": \\${${name}_g:=\\\"gg\\\"}\"\nrun_rc_command \"$1\"\n";
+        let s = read_script_text("/x", t);
+        assert_eq!(s.var("foo_a"), Some("admin"));
+        assert_eq!(s.var("foo_b"), Some("script"));
+        assert_eq!(s.var("foo_c"), Some("c"));
+        assert_eq!(s.var("foo_d"), Some("d"));
+        assert_eq!(s.var("foo_e"), Some("e"));
+        assert_eq!(s.var("foo_f"), None, "an if with else is not a default");
+        assert_eq!(s.var("foo_g"), Some("gg"));
+        let kinds: Vec<(&str, AssignKind, Place, bool)> = s
+            .assignments
+            .iter()
+            .filter(|a| a.var != "name")
+            .map(|a| (a.var.as_str(), a.kind, a.place, a.via_eval))
+            .collect();
+        use AssignKind::*;
+        use Place::*;
+        assert_eq!(
+            kinds,
+            vec![
+                ("foo_a", Plain, TopLevel, false),
+                ("foo_a", Default, TopLevel, false),
+                ("foo_b", Default, TopLevel, false),
+                ("foo_a", Default, TopLevel, false),
+                ("foo_c", Default, TopLevel, false),
+                ("foo_d", Default, TopLevel, false),
+                ("foo_e", Default, TopLevel, false),
+                ("foo_a", Default, TopLevel, false),
+                ("foo_f", Plain, Conditional, false),
+                ("foo_f", Plain, Conditional, false),
+                ("foo_g", Default, TopLevel, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn unevaluated_code_is_read_for_assignments() {
+        let t = "name=foo\nf()\n{\n\tfoo_svcj=YES\n\tlocal foo_x=1\n}\n\
+                 true && eval \"${name}_svcj_options=mlock\"\nx=${foo_y:=yy}\n\
+                 run_rc_command \"$1\"\n";
+        let s = read_script_text("/x", t);
+        let got: Vec<(&str, Option<&str>, Place, bool, usize)> = s
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.var.as_str(),
+                    a.value.as_deref(),
+                    a.place,
+                    a.via_eval,
+                    a.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("name", Some("foo"), Place::TopLevel, false, 1),
+                ("foo_svcj", Some("YES"), Place::Function, false, 4),
+                (
+                    "foo_svcj_options",
+                    Some("mlock"),
+                    Place::Conditional,
+                    true,
+                    7
+                ),
+                ("foo_y", Some("yy"), Place::TopLevel, false, 8),
+                ("x", Some("yy"), Place::TopLevel, false, 8),
+            ]
+        );
+        assert_eq!(s.var("foo_svcj"), None, "never evaluated");
+        assert_eq!(s.var("foo_y"), Some("yy"));
+    }
+
+    #[test]
+    fn keyword_lines() {
+        let k = keywords("#!/bin/sh\n# PROVIDE: x\n# KEYWORD: nojail shutdown\n#KEYWORD: y\n");
+        assert_eq!(
+            k,
+            vec![
+                ("nojail".to_string(), 3),
+                ("shutdown".to_string(), 3),
+                ("y".to_string(), 4)
+            ]
+        );
+    }
+
+    #[test]
     fn includes_never_escape_the_root() {
         assert_eq!(
             under_root(Path::new("/r"), Path::new("/../../etc/passwd")),

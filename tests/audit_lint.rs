@@ -691,3 +691,36 @@ fn audit_shares_the_lint_fixes() {
     );
     fs::remove_dir_all(&t).unwrap();
 }
+
+/// `svcj-check lint --json` on a mixed ports template
+/// (`tests/fixtures/lint/mixed`): the golden JSON pins file, line, rule,
+/// severity, message and fix of every finding.
+#[test]
+fn binary_lint_json_matches_golden_file() {
+    let dir = fixtures().join("lint/mixed");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svcj-check"))
+        .current_dir(&dir)
+        .args(["lint", "--json", "mixd.in"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65), "errors found → EX_DATAERR");
+    let text = String::from_utf8(out.stdout).unwrap();
+    golden(&dir.join("expected.json"), &text);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"enables-jail") && rules.contains(&"routing"));
+    // Same findings as the library's, in the same order.
+    let lib = lint::lint_file(&dir.join("mixd.in")).unwrap();
+    assert_eq!(rules.len(), lib.findings.len());
+    // A missing file is listed as unreadable, with EX_NOINPUT.
+    let (code, out, _) = svcj_check(&["lint", "--json", "/nonexistent/rc.d/x"]);
+    assert_eq!(code, Some(66));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["unreadable"][0]["file"], "/nonexistent/rc.d/x");
+    assert_eq!(v["summary"]["files"], 1);
+}

@@ -798,7 +798,8 @@ fn unquote(raw: &str) -> String {
 }
 
 /// Device nodes a service may use without devfs worries.
-const HARMLESS_DEVICES: [&str; 7] = [
+const HARMLESS_DEVICES: [&str; 8] = [
+    "/dev/fd",
     "/dev/null",
     "/dev/zero",
     "/dev/random",
