@@ -140,6 +140,10 @@ impl Enabled {
 /// One finding about a service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditFinding {
+    /// The rule id, for findings about the script (lint's ids, see
+    /// svcj-check(8)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong.
@@ -206,6 +210,7 @@ fn exposure_word<S: serde::Serializer>(
 impl ServiceAudit {
     fn push(&mut self, severity: Severity, message: String, fix: String) {
         self.findings.push(AuditFinding {
+            rule: None,
             severity,
             message,
             fix,
@@ -538,6 +543,9 @@ fn audit_one(
                 ),
                 format!("set {svcj_var}=\"NO\" in rc.conf"),
             );
+            if let Some(f) = svc.findings.last_mut() {
+                f.rule = Some("nojail-jailed");
+            }
         }
         for f in lint::jail_findings(&s) {
             svc.push(
@@ -545,6 +553,9 @@ fn audit_one(
                 format!("cannot work jailed: {}:{}: {}", s.path, f.line, f.message),
                 f.fix,
             );
+            if let Some(x) = svc.findings.last_mut() {
+                x.rule = Some(f.rule);
+            }
         }
     }
     Some(svc)

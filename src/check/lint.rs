@@ -1211,6 +1211,29 @@ mod tests {
         assert!(f[0].2.contains("/dev/cuau0"));
     }
 
+    /// Every rule id is documented in svcj-check(8), with its severity,
+    /// and every id lint emits is in [`RULES`].
+    #[test]
+    fn rules_are_documented() {
+        let man = include_str!("../../man/svcj-check.8");
+        for (id, sev, _) in RULES {
+            let entry = format!(".It Li {id} Pq {sev}\n");
+            assert!(man.contains(&entry), "svcj-check(8) lacks {entry:?}");
+        }
+        let src = include_str!("lint.rs");
+        let ids: BTreeSet<&str> = RULES.iter().map(|r| r.0).collect();
+        for part in src.split("finding(\n").skip(1) {
+            let Some(id) = part.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let id = &id[..id.find('"').unwrap()];
+            assert!(ids.contains(id), "{id} not in RULES");
+        }
+        for (_, rule) in HELPERS {
+            assert!(ids.contains(rule), "{rule}");
+        }
+    }
+
     #[test]
     fn not_an_rc_script() {
         let r = lint_text("x.sh", "#!/bin/sh\necho hello\n");
