@@ -461,15 +461,35 @@ pub fn parse(text: &str) -> Script {
         }
         match tok {
             Tok::Word(w) => {
+                // The word list of `for x in …` and the subject of
+                // `case … in` are expanded: they become the arguments of
+                // a `:` command, so that readers see their `$(…)` and
+                // `${x:=…}`.
                 if skip_to_sep {
+                    if w.raw == "in" && cur.is_empty() {
+                        skip_to_sep = false;
+                        cur.push(Word {
+                            raw: ":".into(),
+                            line: w.line,
+                        });
+                    }
                     continue;
                 }
                 if case_head {
                     if w.raw == "in" {
                         case_head = false;
+                        finish(&mut script, &frames, &mut cur, &mut after);
                         if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
                             *in_pattern = true;
                         }
+                    } else {
+                        if cur.is_empty() {
+                            cur.push(Word {
+                                raw: ":".into(),
+                                line: w.line,
+                            });
+                        }
+                        cur.push(w.clone());
                     }
                     continue;
                 }
@@ -2066,6 +2086,8 @@ mod tests {
             vec![
                 ("true".into(), 2, Some("foo_start".into()), 3),
                 ("kldload".into(), 2, Some("foo_start".into()), 4),
+                // The subject of `case`, as the argument of `:`.
+                (":".into(), 2, Some("foo_start".into()), 6),
                 ("pgrep".into(), 2, Some("foo_start".into()), 7),
                 ("z=1".into(), 0, None, 11),
             ]
