@@ -837,9 +837,23 @@ fn the_reaper_passes_signals_on() {
         .args(["rs", "--", "sh", "-c", &script])
         .spawn()
         .unwrap();
-    assert!(wait_for(Duration::from_secs(5), || env
+    // Wait until the shell has set its trap (SIGTERM in SigCgt), or the
+    // signal would find it unprepared and end it.
+    let catches_term = |pid: &i32| {
+        fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                let l = s.lines().find(|l| l.starts_with("SigCgt:"))?;
+                u64::from_str_radix(l.split_whitespace().nth(1)?, 16).ok()
+            })
+            .is_some_and(|m| m & (1 << (libc::SIGTERM - 1)) != 0)
+    };
+    assert!(wait_for(Duration::from_secs(10), || env
         .pidns("svcj-rs")
-        .is_some_and(|ns| processes_in_ns(ns).len() >= 2)));
+        .is_some_and(|ns| processes_in_ns(ns).iter().any(|p| {
+            fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c == "sh\n")
+                && catches_term(p)
+        }))));
     let jid = env.jid("svcj-rs").unwrap();
     // SAFETY: kill(2) on the reaper of the jail this test made.
     unsafe { libc::kill(jid, libc::SIGTERM) };

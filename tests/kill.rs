@@ -171,8 +171,20 @@ fn stop_command_runs_inside_first() {
     need_root!("stop_command_runs_inside_first");
     let env = Env::new("stopcmd");
     let (_, ns) = start_daemon(&env, "sc", "sleep 1000");
+    // The daemon is started in the background: wait until it is the sleep.
+    let sleeping = || {
+        processes_in_ns(ns).iter().any(|pid| {
+            fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c == "sleep\n")
+        })
+    };
+    assert!(wait_for(Duration::from_secs(10), sleeping));
     let out = env.path("inside");
-    let stop = format!("cat /proc/1/comm > {}; pkill -x sleep", out.display());
+    // pkill, then wait (bounded) until the reaper has collected it.
+    let stop = format!(
+        "cat /proc/1/comm > {}; pkill -x sleep; i=0; \
+         while pgrep -x sleep >/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done",
+        out.display()
+    );
     let o = run(env.kill().args(["svcj-sc", "--", "sh", "-c", &stop]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(fs::read_to_string(&out).unwrap(), "svcj-reaper\n");
