@@ -7,7 +7,7 @@
 mod util;
 
 use std::fs;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use util::*;
 
@@ -23,7 +23,7 @@ fn start_daemon(env: &Env, name: &str, script: &str) -> (i32, u64) {
 
 #[test]
 fn help_lists_every_flag() {
-    let o = run(Command::new(bin("svcj-kill")).arg("--help"));
+    let o = run(tool("svcj-kill").arg("--help"));
     assert_eq!(code(&o), 0);
     for flag in [
         "--force",
@@ -63,7 +63,7 @@ fn bad_arguments() {
     );
     let o = run(env.kill().args(["svcj-a.b"]));
     assert_eq!(code(&o), 65, "{}", stderr(&o));
-    let o = run(&mut env.kill());
+    let o = run(env.kill());
     assert_eq!(code(&o), 64, "{}", stderr(&o));
 }
 
@@ -216,6 +216,7 @@ fn kill_during_a_foreground_run_reports_the_commands_status() {
     let mut fg = env
         .exec()
         .args(["fg", "--", "sleep", "1000"])
+        .command()
         .stdout(Stdio::null())
         .spawn()
         .unwrap();

@@ -520,9 +520,18 @@ fn declaration_findings(s: &RcScript, file_name: &str) -> Vec<Finding> {
                 "`# KEYWORD: {kw}`: the script declares that it must not run in a jail; \
                  rc.subr does not read this keyword, so an admin's `{svcj_var}=\"YES\"` \
                  would still start it in a service jail (no VNET, no devfs), where what \
-                 it needs the host for fails, and svcj-check audit warns about it"
+                 it needs the host for fails, and svcj-check audit warns about it{}",
+                if kw == "nojail" {
+                    "; svcj_all_enable leaves it on the host as long as it declares \
+                     no options default"
+                } else {
+                    ""
+                }
             ),
-            format!("nothing to change for the jail; a `{opt_var}` default is not needed"),
+            format!(
+                "nothing to change for the jail; do not add a `{opt_var}` default, \
+                 which the script does not need"
+            ),
         ));
     } else if !declared {
         out.push(finding(
