@@ -534,8 +534,13 @@ sh -c 'sleep 1000' {mark} </dev/null >/dev/null 2>&1 &
     assert!(moved.is_empty(), "the jail moved {moved:?} away");
     assert!(entry.is_some(), "the jail removed its registry entry");
     assert_eq!(env.registry_files(), ["svcj-reg.jail"]);
+    // Found and torn down: the shell and its sleep (or the sleep alone
+    // where sh execs its last command).
     let out = kill(&env, "svcj-reg");
-    assert_eq!(out, "svcj-reg: 2 ended on SIGTERM, 0 killed\n");
+    assert!(
+        out.starts_with("svcj-reg: ") && out.ends_with(" ended on SIGTERM, 0 killed\n"),
+        "{out}"
+    );
 }
 
 /// On drop, SIGKILL the reaper of the jail whose processes carry a
@@ -944,11 +949,12 @@ fn kill_ends_a_fork_churn_of_term_ignoring_processes() {
         .spawn()
         .unwrap();
     // A generous bound: the exact time is a benchmark (bench/), not a
-    // test; a kill that does not finish at all is the bug (the audit saw
-    // one still running after 60 s).  Usually well under 2 s; on a
-    // machine that other jobs load too, a /proc scan may wait seconds
-    // for kernel locks held by starved processes.
-    let limit = Duration::from_millis(500) + Duration::from_secs(30);
+    // test; a kill that never ends is the bug (the audit's kept scanning
+    // a /proc that grew faster than it could read it).  Usually well
+    // under 2 s; on a machine that other jobs load too, a /proc scan may
+    // wait seconds for kernel locks held by starved processes (once over
+    // 30 s on a shared 2-CPU machine).
+    let limit = Duration::from_millis(500) + Duration::from_secs(60);
     let finished = wait_for(limit, || child.try_wait().unwrap().is_some());
     let took = t.elapsed();
     if !finished {
