@@ -62,7 +62,7 @@ _rt_install_prereqs()
 		echo "run-all: rustup and cargo are missing: install Rust with rustup (https://rustup.rs), then rerun" >&2
 		return 1
 	fi
-	_pkgs="busybox shellcheck mandoc file bmake time iproute2 util-linux procps"
+	_pkgs="busybox shellcheck mandoc file bmake time iproute2 util-linux procps gcc libc6-dev"
 	_missing=""
 	for _p in $_pkgs; do
 		dpkg -s "$_p" >/dev/null 2>&1 || _missing="$_missing $_p"

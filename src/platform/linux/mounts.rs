@@ -15,8 +15,20 @@
 //!   empty read-only file system;
 //! * makes `/sys` and every mount below it (`/sys/fs/cgroup`, …)
 //!   read-only;
+//! * makes every other mount of a kernel interface the jail can see
+//!   ([`KERNEL_FS`]: a chroot's `/proc` or `/sys`, a second cgroup
+//!   hierarchy, …) read-only with everything below it, with the same
+//!   masks in a `proc` or `sysfs` one: a second `/proc` of the host
+//!   would otherwise be a writable `/proc/sys`;
 //! * hides the registry directory under an empty read-only file system,
-//!   so that the jail can neither remove its own entry nor forge one.
+//!   so that the jail can neither remove its own entry nor forge one,
+//!   and makes every directory above it a mount point of the jail's
+//!   (bound onto itself): Linux refuses to rename or remove a mount
+//!   point, so the jail cannot move the registry, or a directory above
+//!   it, away and leave an empty one in its place for `svcj-kill` to
+//!   find.  In a chroot whose root is not a mount point, a directory
+//!   above the registry that lies on that invisible root mount is left
+//!   as it is (a mount there could propagate to the host).
 //!
 //! The same set runc and bubblewrap apply to containers; a proc file
 //! system mounted later inside a user namespace is refused by the kernel
@@ -44,6 +56,83 @@ pub const MASKED_FILES: [&str; 4] = [
 
 /// Directories masked with an empty read-only file system.
 pub const MASKED_DIRS: [&str; 1] = ["/sys/firmware"];
+
+/// File system types that are interfaces to the kernel rather than
+/// storage: any mount of one outside the jail's own `/proc` and `/sys`
+/// is made read-only.
+pub const KERNEL_FS: [&str; 14] = [
+    "proc",
+    "sysfs",
+    "cgroup",
+    "cgroup2",
+    "binfmt_misc",
+    "debugfs",
+    "tracefs",
+    "securityfs",
+    "bpf",
+    "configfs",
+    "pstore",
+    "efivarfs",
+    "fusectl",
+    "nfsd",
+];
+
+/// One line of `/proc/self/mountinfo`: mount ID, mount point, type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountLine {
+    /// The mount ID (field 1).
+    pub id: u64,
+    /// The mount point (field 5), unescaped.
+    pub point: String,
+    /// The file system type (first field after the ` - ` separator).
+    pub fstype: String,
+}
+
+/// Parse the text of a mountinfo file (lines that do not parse are left
+/// out).
+pub fn parse_mountinfo(text: &str) -> Vec<MountLine> {
+    text.lines()
+        .filter_map(|l| {
+            let (left, right) = l.split_once(" - ")?;
+            let mut f = left.split(' ');
+            let id = f.next()?.parse().ok()?;
+            let point = super::reaper::unescape_mountinfo(f.nth(3)?);
+            let fstype = right.split(' ').next()?.to_string();
+            Some(MountLine { id, point, fstype })
+        })
+        .collect()
+}
+
+/// Whether `point` is `dir` or below it.
+fn within(point: &str, dir: &str) -> bool {
+    point == dir
+        || point
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The mounts of a kernel interface outside the jail's own `/proc` and
+/// `/sys`, as `(mount point, type)`, each reachable by its path (a mount
+/// covered by another one at the same point is left out: nothing can
+/// reach it by path).
+pub fn other_kernel_mounts(lines: &[MountLine]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for m in lines {
+        if !KERNEL_FS.contains(&m.fstype.as_str())
+            || within(&m.point, "/proc")
+            || within(&m.point, "/sys")
+            || out.iter().any(|(p, _)| *p == m.point)
+        {
+            continue;
+        }
+        // Only the top mount at that point (listed last) is reachable.
+        let top = lines.iter().rev().find(|o| o.point == m.point);
+        if top.is_some_and(|t| t.id == m.id) {
+            out.push((m.point.clone(), m.fstype.clone()));
+        }
+    }
+    out
+}
 
 const NOSUID_NODEV_NOEXEC: MsFlags = MsFlags::MS_NOSUID
     .union(MsFlags::MS_NODEV)
@@ -166,10 +255,87 @@ fn read_only_tree(p: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Make every directory above `registry` (up to `/`) a mount point of
+/// this mount namespace by binding it onto itself, with everything
+/// mounted below it, unless it is one already.  With `visible` (mount
+/// IDs; in a chroot whose root is not a mount point), only directories
+/// on one of those mounts, or on a mount made here, are bound.
+fn pin_ancestors(registry: &Path, mut visible: Option<Vec<u64>>) -> Result<(), String> {
+    use super::reaper::mount_id;
+    let mut dirs: Vec<&Path> = registry
+        .ancestors()
+        .skip(1)
+        .filter(|a| a.parent().is_some())
+        .collect();
+    // From the top down: each bind lands on the mount the next one is on.
+    dirs.reverse();
+    for d in dirs {
+        let Some(p) = d.to_str() else {
+            return Err(format!("registry path {} is not UTF-8", registry.display()));
+        };
+        if !std::fs::metadata(d).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        let parent = d.parent().and_then(Path::to_str).unwrap_or("/");
+        let (Some(own), Some(up)) = (mount_id(p), mount_id(parent)) else {
+            continue;
+        };
+        if own != up {
+            continue; // a mount point already
+        }
+        if visible.as_ref().is_some_and(|v| !v.contains(&own)) {
+            log::debug!("{p} is on a mount outside this root: not pinned");
+            continue;
+        }
+        mount(
+            Some(p),
+            p,
+            None::<&str>,
+            MsFlags::MS_BIND | MsFlags::MS_REC,
+            None::<&str>,
+        )
+        .map_err(|e| format!("binding {p} onto itself: {e}"))?;
+        if let (Some(v), Some(id)) = (visible.as_mut(), mount_id(p)) {
+            v.push(id);
+        }
+    }
+    Ok(())
+}
+
+/// Read-only, with the masks of the jail's own: a `proc` or `sysfs`
+/// mounted at `point` (outside the jail's `/proc` and `/sys`), or any
+/// other kernel interface.
+fn harden_other(point: &str, fstype: &str) -> Result<(), String> {
+    read_only_tree(point)?;
+    let under = |p: &str| format!("{}/{}", point.trim_end_matches('/'), p);
+    match fstype {
+        "proc" => {
+            for p in MASKED_FILES {
+                let q = under(p.trim_start_matches("/proc/"));
+                if exists(&q) {
+                    mask_file(&q)?;
+                }
+            }
+        }
+        "sysfs" => {
+            for p in MASKED_DIRS {
+                let q = under(p.trim_start_matches("/sys/"));
+                if std::fs::metadata(&q).is_ok_and(|m| m.is_dir()) {
+                    mask_dir(&q)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Apply every mount of the module docs.  Runs in the jail's new mount
-/// namespace (every mount a slave of the host's), after its `/proc` was
-/// mounted; `registry` is the registry directory to hide.
-pub fn harden(registry: &Path) -> Result<(), String> {
+/// namespace (every mount a slave of the host's, or, in a chroot whose
+/// root is not a mount point, every one whose ID is in `visible`), after
+/// its `/proc` was mounted; `registry` is the registry directory to hide.
+pub fn harden(registry: &Path, visible: Option<Vec<u64>>) -> Result<(), String> {
+    pin_ancestors(registry, visible)?;
     for p in READ_ONLY {
         if exists(p) {
             bind_read_only(p)?;
@@ -188,6 +354,11 @@ pub fn harden(registry: &Path) -> Result<(), String> {
             }
         }
     }
+    let text = std::fs::read_to_string("/proc/self/mountinfo")
+        .map_err(|e| format!("reading /proc/self/mountinfo: {e}"))?;
+    for (point, fstype) in other_kernel_mounts(&parse_mountinfo(&text)) {
+        harden_other(&point, &fstype).map_err(|e| format!("{fstype} on {point}: {e}"))?;
+    }
     if std::fs::metadata(registry).is_ok_and(|m| m.is_dir()) {
         let p = registry
             .to_str()
@@ -195,4 +366,41 @@ pub fn harden(registry: &Path) -> Result<(), String> {
         mask_dir(p).map_err(|e| format!("hiding the registry: {e}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MOUNTINFO: &str = "\
+22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+23 22 0:21 / /proc rw,nosuid shared:2 - proc proc rw
+24 22 0:22 / /sys rw shared:3 - sysfs sysfs rw
+25 24 0:23 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw
+30 22 0:30 / /srv/chroot/proc rw - proc proc rw
+31 22 0:31 / /srv/chroot/sys rw - sysfs sysfs rw
+32 22 0:32 / /srv/with\\040space rw - cgroup cgroup rw,pids
+33 22 0:33 / /srv/stacked rw - proc proc rw
+34 22 0:34 / /srv/stacked rw - tmpfs tmpfs rw
+35 22 0:35 / /tmp rw - tmpfs tmpfs rw
+36 22 0:36 / /proc2 rw - proc proc rw
+40 23 0:40 / /proc rw - proc proc rw
+";
+
+    #[test]
+    fn other_kernel_mounts_are_found_outside_proc_and_sys() {
+        let lines = parse_mountinfo(MOUNTINFO);
+        assert_eq!(lines.len(), 12);
+        assert_eq!(lines[6].point, "/srv/with space");
+        let got = other_kernel_mounts(&lines);
+        assert_eq!(
+            got,
+            [
+                ("/srv/chroot/proc".to_string(), "proc".to_string()),
+                ("/srv/chroot/sys".to_string(), "sysfs".to_string()),
+                ("/srv/with space".to_string(), "cgroup".to_string()),
+                ("/proc2".to_string(), "proc".to_string()),
+            ]
+        );
+    }
 }

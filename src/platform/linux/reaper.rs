@@ -160,6 +160,8 @@ fn setup(params: &JailParams, registry: &Path) -> Result<(), String> {
     if private_mqueue {
         targets.push("/dev/mqueue");
     }
+    // None: every mount is a slave (the root is a mount point).
+    let mut visible_ids: Option<Vec<u64>> = None;
     match slave("/") {
         Ok(()) => {}
         // In a chroot whose root is not a mount point: make every mount
@@ -170,6 +172,7 @@ fn setup(params: &JailParams, registry: &Path) -> Result<(), String> {
             for (_, point) in &visible {
                 let _ = slave(point);
             }
+            visible_ids = Some(visible.iter().map(|(id, _)| *id).collect());
             for t in &targets {
                 if !Path::new(t).exists() {
                     continue;
@@ -216,7 +219,7 @@ fn setup(params: &JailParams, registry: &Path) -> Result<(), String> {
         )
         .map_err(|e| format!("mounting the jail's /dev/mqueue: {e}"))?;
     }
-    super::mounts::harden(registry)?;
+    super::mounts::harden(registry, visible_ids)?;
     Ok(())
 }
 
@@ -248,7 +251,7 @@ pub(super) fn visible_mounts() -> Vec<(u64, String)> {
 }
 
 /// Undo mountinfo's octal escapes (`\040` for a space).
-fn unescape_mountinfo(s: &str) -> String {
+pub(super) fn unescape_mountinfo(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -268,7 +271,7 @@ fn unescape_mountinfo(s: &str) -> String {
 }
 
 /// The ID of the mount `path` is on (statx `STATX_MNT_ID`).
-fn mount_id(path: &str) -> Option<u64> {
+pub(super) fn mount_id(path: &str) -> Option<u64> {
     let c = CString::new(path).ok()?;
     // SAFETY: statx fills the zeroed struct; the path is NUL-terminated.
     unsafe {

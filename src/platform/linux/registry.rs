@@ -527,7 +527,7 @@ pub fn is_live(e: &Entry) -> bool {
 /// describes: the same process (PID namespace and start time), PID 1 of
 /// that namespace, which is not the caller's own, in the caller's user
 /// namespace (a jail cannot make a PID namespace there), named
-/// `svcj-reaper`.  Only then may a tool act on the entry: anything else
+/// `svcj-reaper` and running the `svcj-exec` program.  Only then may a tool act on the entry: anything else
 /// is stale, or forged.
 pub fn is_reaper(proc: &Path, e: &Entry) -> bool {
     let Some(id) = proc_id(proc, e.reaper) else {
@@ -557,12 +557,26 @@ pub fn is_reaper(proc: &Path, e: &Entry) -> bool {
                 .unwrap_or(false)
         });
     let comm = fs::read_to_string(dir.join("comm")).unwrap_or_default();
-    if !pid1 || comm.trim_end() != REAPER_NAME {
+    // A process name is anyone's to choose; the program is not: the
+    // reaper is a fork of svcj-exec that never execs.  A process on its
+    // way out has no program any more (ENOENT): the reaper of a jail
+    // that has just emptied, still to be waited for.
+    let exe = fs::read_link(dir.join("exe"));
+    let program_ok = match &exe {
+        Ok(p) => p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.trim_end_matches(" (deleted)") == REAPER_PROGRAM),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    };
+    if !pid1 || comm.trim_end() != REAPER_NAME || !program_ok {
         log::debug!(
-            "{}: PID {} is not a svcj reaper (PID 1 of its namespace: {pid1}, name {:?})",
+            "{}: PID {} is not a svcj reaper (PID 1 of its namespace: {pid1}, name {:?}, \
+             program {:?})",
             e.name,
             e.reaper,
-            comm.trim_end()
+            comm.trim_end(),
+            exe
         );
         return false;
     }
@@ -571,6 +585,10 @@ pub fn is_reaper(proc: &Path, e: &Entry) -> bool {
 
 /// The reaper's process name (`prctl(PR_SET_NAME)`).
 pub const REAPER_NAME: &str = "svcj-reaper";
+
+/// The reaper's program (it is a fork of `svcj-exec`): the file name of
+/// `/proc/PID/exe`, also after an upgrade replaced the file.
+pub const REAPER_PROGRAM: &str = "svcj-exec";
 
 /// The held creation lock; released on drop.
 #[derive(Debug)]
