@@ -700,6 +700,52 @@ pub fn human(unit: Unit, n: u64) -> String {
     }
 }
 
+/// `svcj-check status`'s lines for a jail's usage and limits, each
+/// limit beside the usage of its resource, within 80 columns.
+pub fn render_usage(u: &crate::platform::Usage) -> String {
+    let mut used = Vec::new();
+    if let Some(m) = u.memory {
+        used.push(format!("memory {}", human(Unit::Bytes, m)));
+    }
+    if let Some(p) = u.processes {
+        used.push(format!("processes {p}"));
+    }
+    if let Some(c) = u.cpu_usec {
+        used.push(format!(
+            "cpu {}.{:02}s",
+            c / 1_000_000,
+            (c % 1_000_000) / 10_000
+        ));
+    }
+    let mut out = String::new();
+    if !used.is_empty() {
+        out.push_str(&crate::check::wrap_words("  usage:", &used, 4));
+    }
+    let limits: Vec<String> = u
+        .limits
+        .iter()
+        .map(|l| {
+            let unit = l.rule.resource.unit();
+            let used = l.used.map_or("-".to_string(), |n| human(unit, n));
+            let per = if l.rule.per == Per::Jail {
+                String::new()
+            } else {
+                format!("/{}", l.rule.per.name())
+            };
+            format!(
+                "{}:{} {used}/{}{per}",
+                l.rule.resource,
+                l.rule.action,
+                human(unit, l.rule.amount)
+            )
+        })
+        .collect();
+    if !limits.is_empty() {
+        out.push_str(&crate::check::wrap_words("  limits:", &limits, 4));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -952,6 +998,36 @@ mod tests {
         assert_eq!(human(Unit::BytesPerSecond, 1 << 20), "1M/s");
         assert_eq!(human(Unit::Percent, 50), "50%");
         assert_eq!(human(Unit::Count, 20), "20");
+    }
+
+    #[test]
+    fn usage_lines_put_limits_beside_usage() {
+        use crate::platform::{LimitUsage, Usage};
+        let u = Usage {
+            memory: Some(3 << 20),
+            processes: Some(18),
+            cpu_usec: Some(1_520_000),
+            limits: vec![
+                LimitUsage {
+                    rule: parse_rule("memoryuse:deny=64m").unwrap(),
+                    used: Some(3 << 20),
+                },
+                LimitUsage {
+                    rule: parse_rule("maxproc:deny=20").unwrap(),
+                    used: Some(18),
+                },
+                LimitUsage {
+                    rule: parse_rule("pcpu:deny=50").unwrap(),
+                    used: None,
+                },
+            ],
+        };
+        assert_eq!(
+            render_usage(&u),
+            "  usage: memory 3M processes 18 cpu 1.52s\n  \
+             limits: memoryuse:deny 3M/64M maxproc:deny 18/20 pcpu:deny -/50%\n"
+        );
+        assert_eq!(render_usage(&Usage::default()), "");
     }
 
     #[test]

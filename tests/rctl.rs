@@ -169,6 +169,20 @@ fn maxproc_stops_forking_at_the_limit_and_the_host_is_unharmed() {
     assert!(!cgroup_dirs(&jail).is_empty());
     // The host still forks.
     assert_eq!(code(&run(&mut Command::new("true"))), 0);
+    let s = run(env.cmd("svcj-check").args(["status", &name]));
+    assert!(stdout(&s).contains("maxproc:deny "), "{}", stdout(&s));
+    assert!(stdout(&s).contains("/20"), "{}", stdout(&s));
+    assert!(stdout(&s).contains("  usage: memory "), "{}", stdout(&s));
+    let s = run(env.cmd("svcj-check").args(["status", "--json", &name]));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&s)).unwrap();
+    let lim = &j["jails"][0]["usage"]["limits"];
+    assert!(
+        lim.as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["rule"]["resource"] == "maxproc" && l["rule"]["amount"] == 20),
+        "{j}"
+    );
     let k = run(env.kill().args(["-t", "1", &jail]));
     assert_eq!(code(&k), 0, "{}", stderr(&k));
     assert!(
