@@ -700,6 +700,32 @@ pub fn human(unit: Unit, n: u64) -> String {
     }
 }
 
+/// `svcj-check options -R`: the rules as the kernel gets them, and the
+/// ones Linux cannot enforce (empty without rules).
+pub fn check_text(rules: &Rules) -> String {
+    if rules.is_empty() {
+        return String::new();
+    }
+    let mut out = crate::check::wrap_words("rctl:", &rules.kernel_strings("svcj-NAME"), 4);
+    for g in linux_gaps(rules) {
+        out.push_str(&crate::check::wrap_words(
+            "  linux: not enforced:",
+            &g.split_whitespace().collect::<Vec<_>>(),
+            4,
+        ));
+    }
+    out
+}
+
+/// [`check_text`] as JSON.
+pub fn check_json(rules: &Rules) -> serde_json::Value {
+    serde_json::json!({
+        "rules": rules,
+        "kernel": rules.kernel_strings("svcj-NAME"),
+        "linux_gaps": linux_gaps(rules),
+    })
+}
+
 /// `svcj-check status`'s lines for a jail's usage and limits, each
 /// limit beside the usage of its resource, within 80 columns.
 pub fn render_usage(u: &crate::platform::Usage) -> String {

@@ -385,3 +385,32 @@ fn joined_processes_count_against_the_limits() {
     assert_eq!(code(&k), 0, "{}", stderr(&k));
     no_cgroup_left(&jail);
 }
+
+#[test]
+fn check_options_explains_rules_and_what_linux_cannot_map() {
+    let o = run(Command::new(bin("svcj-check")).args([
+        "options",
+        "-R",
+        "memoryuse:deny=64M wallclock:sigterm=3600",
+        "net_basic",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("jail:svcj-NAME:memoryuse:deny=67108864"),
+        "{out}"
+    );
+    assert!(
+        out.contains("linux: not enforced: wallclock:sigterm=3600"),
+        "{out}"
+    );
+    let o =
+        run(Command::new(bin("svcj-check")).args(["options", "--json", "-R", "maxproc:deny=5"]));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        j["rctl"]["kernel"][0], "jail:svcj-NAME:maxproc:deny=5",
+        "{j}"
+    );
+    let o = run(Command::new(bin("svcj-check")).args(["options", "-R", "bogus:deny=1"]));
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
+}
