@@ -3,7 +3,8 @@
  *
  * svcj-exec has no test hook of its own, so to kill it at a precise stage
  * of a start the soak preloads this library: when SVCJ_SOAK_DELAY names one
- * of the calls below (unshare, fork, mount, rename, flock, execv), the
+ * of the calls below (unshare, fork, mount, rename, flock, execv; "rename"
+ * also holds renameat, which the registry uses), the
  * first such call made by svcj-exec or its reaper (process names
  * "svcj-exec" and "svcj-reaper"; the jailed command is left alone) writes
  * "CALL PID" to the file named by SVCJ_SOAK_MARK and then sleeps for
@@ -88,6 +89,13 @@ rename(const char *from, const char *to)
 {
 	maybe_stop("rename");
 	return REAL(rename)(from, to);
+}
+
+int
+renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	maybe_stop("rename");
+	return REAL(renameat)(fromfd, from, tofd, to);
 }
 
 int

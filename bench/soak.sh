@@ -335,6 +335,8 @@ _sk_check_stages()
 			_err="$_c: svcj-exec never reached it"
 			kill -KILL "$_sk_pid" 2>/dev/null
 			_sk_reap "$_sk_pid"
+			# Leave nothing for the checks that follow.
+			"$_sk_kill" -q -t 1 svcj-soak_stage >/dev/null 2>&1
 			break
 		fi
 		kill -KILL "$_sk_pid" 2>/dev/null

@@ -1,18 +1,21 @@
 # svcj-tools.sh - hook service jails into rc.subr(8)
 #
-# Add one line to /etc/local.rc.subr (rc.subr sources that file when it
-# has finished loading):
+# /etc/local.rc.subr (rc.subr sources that file when it has finished
+# loading) sources this file; the administrator appends the text of
+# ${_svcjt_prefix}/share/svcj-tools/local.rc.subr there, which holds the
+# line
 #
 #	command . /usr/local/etc/rc.subr.d/svcj-tools.sh
 #
-# On an rc.subr that has no local.rc.subr, put the same line at the end of
-# /etc/rc.conf instead.  `svcj-check preflight` tells whether it is in
+# On an rc.subr that has no local.rc.subr, the same text goes at the end
+# of /etc/rc.conf instead.  `svcj-check preflight` tells whether it is in
 # place.  Why "command .": sh(1) aborts when a plain "." cannot open its
-# file, so with this file missing (package removed, /usr/local not
-# mounted when rc.subr is first read at boot) a plain line would stop
-# rc.subr from loading and every rc.d script would fail; with "command"
-# it only prints an error (a service that asked for a jail then gets none
-# from an rc.subr without native service jails).
+# file, so with this file missing (package removed) a plain line would
+# stop rc.subr from loading and every rc.d script would fail.  The rest
+# of that text covers boot with /usr/local not mounted yet when rc.subr
+# is first read: a stand-in run_rc_command retries loading this file at
+# every call and, until it loads, refuses the services that ask for a
+# jail.
 #
 # This file is sourced many times (rc.conf is read by every service and by
 # programs that are not rc(8) at all), so it is cheap and idempotent, and
@@ -59,7 +62,7 @@ _svcjt_hook()
 	run_rc_command*'
 }')
 		_svcjt_t="_svcjt_orig_run_rc_command()${_svcjt_t#run_rc_command*()}"
-		if eval "$_svcjt_t" 2>/dev/null &&
+		if command eval "$_svcjt_t" 2>/dev/null &&
 		    type _svcjt_orig_run_rc_command >/dev/null 2>&1; then
 			_svcjt_copied=YES
 		fi
@@ -107,6 +110,12 @@ _svcjt_hook()
 				_svcjt_orig_run_rc_command "$@"
 				return $?
 			fi
+			if [ "$_svcjt_copied" != YES ]; then
+				echo "${name}: svcj-tools could not hook" \
+				    "rc.subr: not starting ${name} without" \
+				    "a jail." >&2
+				return 1
+			fi
 			echo "${name}: service jail requested, but the" \
 			    "svcj-tools shims cannot be loaded from" \
 			    "${_svcjt_libdir}: not starting ${name}" \
@@ -151,8 +160,10 @@ _svcjt_want()
 		case "$svcj_all_enable" in
 		[Yy][Ee][Ss]|[Tt][Rr][Uu][Ee]|[Oo][Nn]|1)
 			[ -z "$name" ] && return 3
-			echo "${name}: not a valid service jail name;" \
-			    "not starting it without a jail." >&2
+			# rc.conf text: printf, not echo (dash's echo
+			# interprets backslashes).
+			printf '%s\n' "${name}: not a valid service jail\
+ name; not starting it without a jail." >&2
 			return 2
 			;;
 		esac
@@ -161,13 +172,91 @@ _svcjt_want()
 	esac
 	[ -n "$_svcjt_inside" ] && return 0
 	[ "$_svcjt_active" = "$name" ] && return 0
+	if _svcjt_base_optout; then
+		# As the newest base's script does after load_rc_config.
+		eval "${name}_svcj=NO"
+		return 1
+	fi
 	if eval "[ -n \"\${${name}_svcj}\" ]"; then
 		checkyesno "${name}_svcj"
 	elif [ -n "$svcj_all_enable" ]; then
-		checkyesno svcj_all_enable
+		checkyesno svcj_all_enable || return 1
+		_svcjt_nojail_exempt && return 1
+		return 0
 	else
 		return 1
 	fi
+}
+
+#
+# _svcjt_script_path
+#	Set _svcjt_spath to the path of the running rc.d script: rc_service
+#	(set by service(8)-era rc.subr and by run_rc_script), else $0 when
+#	the script runs directly, else run_rc_script's _file (12.x at boot,
+#	where $0 is /etc/rc).
+#
+_svcjt_script_path()
+{
+	# shellcheck disable=SC2154 # set by rc.subr
+	for _svcjt_spath in "$rc_service" "$0" "$_file"; do
+		case "$_svcjt_spath" in
+		*/rc.d/*)	return 0 ;;
+		esac
+	done
+	_svcjt_spath=
+	return 1
+}
+
+#
+# _svcjt_base_optout
+#	True if the running script is one of the base /etc/rc.d scripts
+#	that the newest base opts out of service jails (they set
+#	${name}_svcj="NO" after load_rc_config, also over an admin's YES;
+#	older releases lack those lines).  svcj-check audit applies the
+#	same list (src/check/exempt.rs): keep both in step.
+#
+_svcjt_base_optout()
+{
+	case "$name" in
+	accounting|addswap|adjkerntz|apm|archdep|automount|automountd|\
+	autounmountd|bgfsck|bluetooth|bridge|bthidd|ccd|cfumass|ctld|ddb|\
+	defaultroute|devd|devfs|devmatch|dmesg|dnctl|dumpon|fsck|gbde|\
+	geli|geli2|ggated|gptboot|growfs|growfs_fstab|hcsecd|hostid|\
+	hostid_save|hostname|iovctl|ip6addrctl|ipfilter|ipfs|ipfw|\
+	ipfw_netflow|ipnat|ippool|ipsec|iscsictl|iscsid|jail|kld|kldxref|\
+	ldconfig|linux|localpkg|mdconfig|mdconfig2|mountcritlocal|\
+	mountcritremote|mountlate|moused|natd|netif|netoptions|netwait|\
+	pf|pflog|pfsync|power_profile|powerd|random|root|routing|\
+	savecore|securelevel|serial|sppp|static_arp|static_ndp|stf|swap|\
+	swaplate|syscons|sysctl|sysctl_lastload|sysvipc|ubthidhci|ugidfw|\
+	watchdogd|zfs|zfsbe|zfsd|zfskeys|zpool|zvol)
+		;;
+	*)
+		return 1
+		;;
+	esac
+	_svcjt_script_path || return 1
+	case "$_svcjt_spath" in
+	/etc/rc.d/*)	return 0 ;;
+	esac
+	return 1
+}
+
+#
+# _svcjt_nojail_exempt
+#	Under svcj_all_enable only: true if the running script declares
+#	"# KEYWORD: nojail" and no default ${name}_svcj_options (base jails
+#	nojail scripts that declare options, e.g. lockd).  svcj-check audit
+#	applies the same rule (src/check/exempt.rs).
+#
+_svcjt_nojail_exempt()
+{
+	_svcjt_script_path || return 1
+	[ -r "$_svcjt_spath" ] || return 1
+	grep -Eq '^#[[:space:]]*KEYWORD:(.*[[:space:]])?nojail([[:space:]].*)?$' \
+	    "$_svcjt_spath" 2>/dev/null || return 1
+	! grep -Eq "^[^#]*(\\\$\\{name\\}|${name})_svcj_options:?=" \
+	    "$_svcjt_spath" 2>/dev/null
 }
 
 #
@@ -177,7 +266,16 @@ _svcjt_want()
 #
 _svcjt_harmless()
 {
-	case "${1#one}" in
+	local _svcjt_c
+
+	_svcjt_c=$1
+	case "$_svcjt_c" in
+	fast*)	_svcjt_c=${_svcjt_c#fast} ;;
+	force*)	_svcjt_c=${_svcjt_c#force} ;;
+	one*)	_svcjt_c=${_svcjt_c#one} ;;
+	quiet*)	_svcjt_c=${_svcjt_c#quiet} ;;
+	esac
+	case "$_svcjt_c" in
 	rcvar|enabled|describe|extracommands|enable|disable|delete)
 		return 0
 		;;

@@ -10,6 +10,8 @@ use svcj::options::{parse, SvcjOption};
 
 const BIN: &str = env!("CARGO_BIN_EXE_svcj-check");
 const LINE: &str = "command . /usr/local/etc/rc.subr.d/svcj-tools.sh";
+/// What preflight and audit tell the admin to run (the boot-safe text).
+const APPEND_LOCAL: &str = "cat /usr/local/share/svcj-tools/local.rc.subr >> /etc/local.rc.subr";
 const NEW_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture\ncheckyesno() { :; }\n\
     # local additions\nif [ -r /etc/local.rc.subr ]; then\n\t. /etc/local.rc.subr\nfi\n";
 const OLD_RC_SUBR: &str = "#!/bin/sh\n# rc.subr fixture of an older release\ncheckyesno() { :; }\n";
@@ -245,7 +247,7 @@ fn preflight_hook_missing() {
     assert!(out.contains("FAIL  hook installed"), "{out}");
     assert!(out.contains("FAIL  hook sourced"), "{out}");
     assert!(out.contains("/etc/local.rc.subr"), "{out}");
-    assert!(out.lines().any(|l| l.trim() == LINE), "{out}");
+    assert!(out.lines().any(|l| l.trim() == APPEND_LOCAL), "{out}");
 }
 
 #[test]
@@ -281,10 +283,14 @@ fn preflight_hook_via_rc_conf_for_old_rc_subr() {
     let (code, out) = preflight(&s.0, Some(&s.path("sysctl")));
     assert_eq!(code, expect(78), "{out}");
     assert!(
-        out.contains("add this line at the end of /etc/rc.conf"),
+        out.contains("append the svcj-tools text to /etc/rc.conf"),
         "{out}"
     );
-    assert!(out.lines().any(|l| l.trim() == LINE), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim() == "cat /usr/local/share/svcj-tools/local.rc.subr >> /etc/rc.conf"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -422,7 +428,7 @@ fn audit_exit_codes_and_json() {
     assert!(v["services"].as_array().unwrap().len() >= 20, "{v}");
     let out = run(&["audit", "--root", &fixture("audit/nohook/root")]);
     assert_eq!(util::code(&out), 78);
-    assert!(util::stdout(&out).lines().any(|l| l.trim() == LINE));
+    assert!(util::stdout(&out).lines().any(|l| l.trim() == APPEND_LOCAL));
     let out = run(&["audit", "--root", "/nonexistent/svcj-root"]);
     assert_eq!(util::code(&out), 66, "{}", util::stderr(&out));
 }
@@ -665,5 +671,94 @@ fn preflight_probe_unshares_in_a_child() {
             .contains("probe: unshare(2) in the child failed: Operation not permitted"),
         "{}",
         util::stderr(&denied)
+    );
+}
+
+/// `SVCJ_SYSCTL_FILE` is a test hook of debug builds only (issue 9, item
+/// 9): a release build of `svcj-check` (the profile the port installs;
+/// LTO and optimisation are turned off here only to keep the build short,
+/// `debug-assertions`, the switch, stays the release profile's) ignores
+/// it and asks the kernel, while the debug build under test honours it.
+#[test]
+fn a_release_build_ignores_the_sysctl_override() {
+    let s = tree("release");
+    with_hook(&s);
+    s.write("etc/rc.subr", NEW_RC_SUBR)
+        .write("etc/local.rc.subr", &format!("{LINE}\n"))
+        .write(
+            "zero",
+            "security.jail.jailed=1\nsecurity.jail.children.max=0\n",
+        );
+    let (code, out) = preflight(&s.0, Some(&s.path("zero")));
+    assert_eq!(code, 69, "the debug build honours the hook: {out}");
+    assert!(out.contains("children.max is set to 0"), "{out}");
+
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("release-hooks");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = util::Run::new(cargo)
+        .args(["build", "--release", "--locked", "--offline", "--bin"])
+        .arg("svcj-check")
+        .arg("--target-dir")
+        .arg(&target)
+        .dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env_remove("RUSTFLAGS")
+        .output();
+    assert_eq!(util::code(&built), 0, "{}", util::stderr(&built));
+    let release = util::Run::new(target.join("release/svcj-check"))
+        .args(["-v", "preflight", "--root"])
+        .arg(&s.0)
+        .env("SVCJ_SYSCTL_FILE", s.path("zero"))
+        .env_remove("RUST_LOG")
+        .output();
+    let out = util::stdout(&release);
+    assert!(!out.contains("children.max is set to 0"), "{out}");
+    assert!(
+        !util::stderr(&release).contains("SVCJ_SYSCTL_FILE"),
+        "{}",
+        util::stderr(&release)
+    );
+    // This Linux test host is not a jail: the kernel's answer.
+    assert!(out.contains("nested jails"), "{out}");
+    assert_ne!(util::code(&release), 69, "{out}");
+}
+
+/// `-v` on `svcj-exec` and `svcj-kill` too: debug records on stderr of
+/// what is created, signalled and removed; stdout and the exit status are
+/// what they are without it.
+#[cfg(target_os = "linux")]
+#[test]
+fn verbose_exec_and_kill_log_what_they_do() {
+    if !is_root() {
+        eprintln!("skipped: needs root");
+        return;
+    }
+    let env = util::Env::new("verbose");
+    let o = env
+        .exec()
+        .args([
+            "-v",
+            "vrb",
+            "--",
+            "sh",
+            "-c",
+            "sleep 30 </dev/null >/dev/null 2>&1 &",
+        ])
+        .output();
+    assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+    let err = util::stderr(&o);
+    assert!(err.contains("[DEBUG ") && err.contains("svcj-vrb"), "{err}");
+    let o = env.kill().args(["-v", "-t", "5", "svcj-vrb"]).output();
+    assert_eq!(util::code(&o), 0, "{}", util::stderr(&o));
+    assert_eq!(util::stdout(&o), "svcj-vrb: 1 ended on SIGTERM, 0 killed\n");
+    let err = util::stderr(&o);
+    assert!(err.contains("tearing down"), "{err}");
+    assert!(err.contains("signal 15"), "{err}");
+    assert!(err.contains("svcj-vrb: removed"), "{err}");
+    assert!(
+        err.lines().all(|l| l.starts_with("[DEBUG ")),
+        "not only debug lines: {err}"
     );
 }

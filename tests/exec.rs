@@ -10,13 +10,12 @@ use std::fs;
 use std::io::Read;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
-use std::process::Command;
 use std::time::Duration;
 use util::*;
 
 #[test]
 fn help_lists_every_flag() {
-    let o = run(Command::new(bin("svcj-exec")).arg("--help"));
+    let o = run(tool("svcj-exec").arg("--help"));
     assert_eq!(code(&o), 0);
     let out = stdout(&o);
     for flag in [
@@ -64,7 +63,7 @@ fn usage_errors_exit_64() {
         &["-j", "svcj-x", "foo", "--", "true"],
         &["--bogus"],
     ] {
-        let o = run(Command::new(bin("svcj-exec")).args(args));
+        let o = run(tool("svcj-exec").args(args));
         assert_eq!(code(&o), 64, "{args:?}: {}", stderr(&o));
     }
 }
@@ -351,6 +350,7 @@ fn joined_process_keeps_the_jail_alive() {
     let mut joined = env
         .exec()
         .args(["-j", "svcj-jl", "--", "sh", "-c", &wait])
+        .command()
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -380,6 +380,7 @@ fn concurrent_creates_of_one_name_resolve_to_one() {
         .map(|_| {
             env.exec()
                 .args(["conc", "--", "sh", "-c", &wait])
+                .command()
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
@@ -425,9 +426,7 @@ fn stale_entry_does_not_block_a_create() {
 /// One refusal: exit code, a message naming the problem, nothing created.
 fn refused(env: &Env, args: &[&str], want: i32, msg: &str) {
     let marker = unique("refusedmark");
-    let mut cmd = env.exec();
-    cmd.args(args).arg(&marker);
-    let o = run(&mut cmd);
+    let o = run(env.exec().args(args).arg(&marker));
     assert_eq!(code(&o), want, "{args:?}: {}", stderr(&o));
     let err = stderr(&o);
     assert!(err.starts_with("svcj-exec: "), "{args:?}: {err}");
@@ -525,13 +524,13 @@ fn bad_commands_and_hosts_are_refused_and_leave_nothing() {
 #[test]
 fn not_root_is_refused_and_leaves_nothing() {
     need_root!("not_root_is_refused_and_leaves_nothing");
-    if Command::new("setpriv").arg("--version").output().is_err() {
+    if !have("setpriv") {
         eprintln!("not_root_is_refused_and_leaves_nothing: skipped: no setpriv");
         return;
     }
     let env = Env::new("nonroot");
     let marker = unique("nonrootmark");
-    let o = run(Command::new("setpriv")
+    let o = run(Run::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(bin("svcj-exec"))
         .args(["x", "--", "true", &marker])
@@ -545,7 +544,7 @@ fn not_root_is_refused_and_leaves_nothing() {
     assert!(empty_or_absent(&env.rundir));
     assert!(processes_with(&marker).is_empty());
     // Nor may it join a jail.
-    let o = run(Command::new("setpriv")
+    let o = run(Run::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(bin("svcj-exec"))
         .args(["-j", "svcj-x", "--", "true", &marker])
@@ -553,7 +552,7 @@ fn not_root_is_refused_and_leaves_nothing() {
     assert_eq!(code(&o), 77, "{}", stderr(&o));
     assert!(stderr(&o).contains("must be run as root"), "{}", stderr(&o));
     // A dry run needs no privilege.
-    let o = run(Command::new("setpriv")
+    let o = run(Run::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(bin("svcj-exec"))
         .args(["-n", "x"]));
@@ -632,6 +631,7 @@ fn signals_sent_to_svcj_exec_reach_the_command() {
     let child = env
         .exec()
         .args(["fwd", "--", "sh", "-c", &script])
+        .command()
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -697,7 +697,7 @@ fn the_reaper_holds_nothing_of_the_caller() {
 #[test]
 fn works_in_a_chroot_without_leaking_mounts() {
     need_root!("works_in_a_chroot_without_leaking_mounts");
-    if Command::new("unshare").arg("--version").output().is_err() {
+    if !have("unshare") {
         eprintln!("works_in_a_chroot_without_leaking_mounts: skipped: no unshare(1)");
         return;
     }
@@ -732,7 +732,7 @@ chroot "$R" /bin/sh /run/inside.sh
     fs::create_dir_all(&root).unwrap();
     make_rundir(&env);
     let before = host_mounts();
-    let o = run(Command::new("unshare").args(["-m", "sh", "-c", &script]));
+    let o = run(Run::new("unshare").args(["-m", "sh", "-c", &script]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
@@ -745,7 +745,7 @@ chroot "$R" /bin/sh /run/inside.sh
     // root, at its / since the caller's directory does not exist there
     // (/var is not in the root built above; the test's own directory may
     // well be, through /tmp).
-    let o = run(env.exec().current_dir("/var").args([
+    let o = run(env.exec().dir("/var").args([
         "-j",
         "svcj-d",
         "--",
@@ -835,11 +835,26 @@ fn the_reaper_passes_signals_on() {
     let mut fg = env
         .exec()
         .args(["rs", "--", "sh", "-c", &script])
+        .command()
         .spawn()
         .unwrap();
-    assert!(wait_for(Duration::from_secs(5), || env
+    // Wait until the shell has set its trap (SIGTERM in SigCgt), or the
+    // signal would find it unprepared and end it.
+    let catches_term = |pid: &i32| {
+        fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                let l = s.lines().find(|l| l.starts_with("SigCgt:"))?;
+                u64::from_str_radix(l.split_whitespace().nth(1)?, 16).ok()
+            })
+            .is_some_and(|m| m & (1 << (libc::SIGTERM - 1)) != 0)
+    };
+    assert!(wait_for(Duration::from_secs(10), || env
         .pidns("svcj-rs")
-        .is_some_and(|ns| processes_in_ns(ns).len() >= 2)));
+        .is_some_and(|ns| processes_in_ns(ns).iter().any(|p| {
+            fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c == "sh\n")
+                && catches_term(p)
+        }))));
     let jid = env.jid("svcj-rs").unwrap();
     // SAFETY: kill(2) on the reaper of the jail this test made.
     unsafe { libc::kill(jid, libc::SIGTERM) };
@@ -866,7 +881,7 @@ fn the_reaper_passes_signals_on() {
 #[test]
 fn posix_message_queues_are_private_without_sysvipc() {
     need_root!("posix_message_queues_are_private_without_sysvipc");
-    if Command::new("unshare").arg("--version").output().is_err() {
+    if !have("unshare") {
         eprintln!("posix_message_queues_are_private_without_sysvipc: skipped: no unshare(1)");
         return;
     }
@@ -889,7 +904,7 @@ echo sysvipc:; {exec} mq -o sysvipc -- ls /dev/mqueue
         scratch = env.scratch.display(),
         exec = bin("svcj-exec").display()
     );
-    let o = run(Command::new("unshare")
+    let o = run(Run::new("unshare")
         .args(["-m", "-i", "sh", "-c", &script])
         .env("SVCJ_RUNDIR", &env.rundir));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -982,10 +997,7 @@ fn every_jailed_process_is_locked_down() {
     // Created: no_new_privs, seccomp filter, own session, no caller fds.
     let probe = "cat /proc/self/status; echo sid=$(cut -d' ' -f6 /proc/self/stat) \
                  pid=$$; ls /proc/self/fd | tr '\\n' ' '; echo";
-    let o = run(env
-        .exec()
-        .args(["locked", "--", "sh", "-c", probe])
-        .stdin(std::process::Stdio::null()));
+    let o = run(env.exec().args(["locked", "--", "sh", "-c", probe]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
     assert_eq!(
@@ -1008,17 +1020,14 @@ fn every_jailed_process_is_locked_down() {
         "sleep 1000 </dev/null >/dev/null 2>&1 &",
     ]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = run(env
-        .exec()
-        .args([
-            "-j",
-            "svcj-keep",
-            "--",
-            "sh",
-            "-c",
-            "cat /proc/self/status; ls /proc/self/fd | tr '\\n' ' '; echo",
-        ])
-        .stdin(std::process::Stdio::null()));
+    let o = run(env.exec().args([
+        "-j",
+        "svcj-keep",
+        "--",
+        "sh",
+        "-c",
+        "cat /proc/self/status; ls /proc/self/fd | tr '\\n' ' '; echo",
+    ]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
     let f = status_fields(&out, &["NoNewPrivs", "Seccomp", "CapBnd", "CapEff"]);
@@ -1105,11 +1114,7 @@ fn console_log_never_follows_a_link_or_opens_a_non_file() {
     let link = env.path("console.log");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let fifo = env.path("fifo.log");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    assert!(run(Run::new("mkfifo").arg(&fifo)).status.success());
     for (log, what) in [(&link, "symbolic link"), (&fifo, "not a regular file")] {
         let o = run(env
             .exec()
@@ -1153,7 +1158,7 @@ fn a_forged_entry_is_not_acted_on() {
     make_rundir(&env);
     // An unrelated process that is PID 1 of a PID namespace of its own
     // (not a svcj reaper): an entry naming it must not be torn down.
-    let mut child = Command::new("unshare")
+    let mut child = Run::new("unshare")
         .args([
             "--pid",
             "--fork",
@@ -1162,7 +1167,7 @@ fn a_forged_entry_is_not_acted_on() {
             "sleep",
             "1000",
         ])
-        .stdin(std::process::Stdio::null())
+        .command()
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -1216,7 +1221,7 @@ fn host_bounding_set() -> u64 {
 #[test]
 fn joins_never_show_the_jail_a_privileged_process() {
     need_root!("joins_never_show_the_jail_a_privileged_process");
-    if Command::new("python3").arg("-c").arg("1").output().is_err() {
+    if Run::new("python3").args(["-c", "1"]).try_output().is_err() {
         eprintln!("joins_never_show_the_jail_a_privileged_process: skipped: no python3");
         return;
     }

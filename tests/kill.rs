@@ -7,7 +7,7 @@
 mod util;
 
 use std::fs;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use util::*;
 
@@ -23,7 +23,7 @@ fn start_daemon(env: &Env, name: &str, script: &str) -> (i32, u64) {
 
 #[test]
 fn help_lists_every_flag() {
-    let o = run(Command::new(bin("svcj-kill")).arg("--help"));
+    let o = run(tool("svcj-kill").arg("--help"));
     assert_eq!(code(&o), 0);
     for flag in [
         "--force",
@@ -63,7 +63,7 @@ fn bad_arguments() {
     );
     let o = run(env.kill().args(["svcj-a.b"]));
     assert_eq!(code(&o), 65, "{}", stderr(&o));
-    let o = run(&mut env.kill());
+    let o = run(env.kill());
     assert_eq!(code(&o), 64, "{}", stderr(&o));
 }
 
@@ -171,8 +171,20 @@ fn stop_command_runs_inside_first() {
     need_root!("stop_command_runs_inside_first");
     let env = Env::new("stopcmd");
     let (_, ns) = start_daemon(&env, "sc", "sleep 1000");
+    // The daemon is started in the background: wait until it is the sleep.
+    let sleeping = || {
+        processes_in_ns(ns).iter().any(|pid| {
+            fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c == "sleep\n")
+        })
+    };
+    assert!(wait_for(Duration::from_secs(10), sleeping));
     let out = env.path("inside");
-    let stop = format!("cat /proc/1/comm > {}; pkill -x sleep", out.display());
+    // pkill, then wait (bounded) until the reaper has collected it.
+    let stop = format!(
+        "cat /proc/1/comm > {}; pkill -x sleep; i=0; \
+         while pgrep -x sleep >/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done",
+        out.display()
+    );
     let o = run(env.kill().args(["svcj-sc", "--", "sh", "-c", &stop]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(fs::read_to_string(&out).unwrap(), "svcj-reaper\n");
@@ -204,6 +216,7 @@ fn kill_during_a_foreground_run_reports_the_commands_status() {
     let mut fg = env
         .exec()
         .args(["fg", "--", "sleep", "1000"])
+        .command()
         .stdout(Stdio::null())
         .spawn()
         .unwrap();

@@ -13,6 +13,7 @@
 //! trees can be audited; all paths in the report are host paths (relative
 //! to the root), so reports are reproducible.
 
+use crate::check::exempt::{self, Exemption};
 use crate::check::lint::{self, Severity};
 use crate::check::preflight;
 use crate::error::{Error, Result};
@@ -165,6 +166,9 @@ pub struct ServiceAudit {
     pub jailed: bool,
     /// The variable that decided `jailed` (`foo_svcj` or `svcj_all_enable`).
     pub jailed_by: Option<String>,
+    /// Why rc.conf asks for a jail but the service stays on the host
+    /// ([`exempt`]).
+    pub exempted: Option<Exemption>,
     /// Effective `<name>_svcj_options`.
     pub options: String,
     /// Where the options were set (`/etc/rc.conf:12`).
@@ -315,6 +319,7 @@ fn audit_one(
         enable_value: None,
         jailed: false,
         jailed_by: None,
+        exempted: None,
         options: String::new(),
         options_from: None,
         addresses: String::new(),
@@ -440,6 +445,18 @@ fn audit_one(
         }
     }
     svc.jailed_by = by;
+    if svc.jailed {
+        let text = std::fs::read_to_string(loader.real(host)).unwrap_or_default();
+        svc.exempted = exempt::exemption(&exempt::Service {
+            name: &name,
+            script: &svc.script,
+            text: &text,
+            own_value: svc.jailed_by.as_deref() == Some(svcj_var.as_str()),
+        });
+        if svc.exempted.is_some() {
+            svc.jailed = false;
+        }
+    }
 
     // Options and addresses.
     let opt_var = format!("{name}_svcj_options");
@@ -628,6 +645,9 @@ impl AuditReport {
             );
             out.push_str(row.trim_end());
             out.push('\n');
+            if let Some(e) = s.exempted {
+                wrap(&mut out, "  not jailed:", "      ", &e.to_string());
+            }
             for f in &s.findings {
                 wrap(
                     &mut out,

@@ -6,6 +6,7 @@
 //! prints and exits.  Nothing here creates or changes a jail.
 
 pub mod audit;
+pub mod exempt;
 pub mod lint;
 pub mod options;
 pub mod preflight;

@@ -231,9 +231,14 @@ fn hook_spellings(cfg: &Config) -> Vec<String> {
 /// The hook items: installed, and sourced from the right place.
 pub fn hook_items(cfg: &Config, freebsd: bool) -> Vec<Item> {
     let hook = cfg.hook_path();
-    // `command .`: a missing file (package removed, /usr/local not yet
-    // mounted) is then an error message, not the end of rc.subr.
-    let line = format!("command . {}", hook.display());
+    // The text to add sources the hook with `command .` (a missing file
+    // is then an error message, not the end of rc.subr) and, while it
+    // cannot be loaded (/usr/local not yet mounted at boot), refuses the
+    // services that ask for a jail.
+    // What to add: the boot-safe text (it also works where /usr/local is
+    // mounted after /etc/rc has read it).
+    let sample = cfg.localbase.join(SAMPLE_REL);
+    let append = |to: &str| format!("cat {} >> {to}", sample.display());
     let mut items = Vec::new();
     let read = |p: &str| std::fs::read_to_string(cfg.under_root(Path::new(p))).ok();
     let rc_subr = read("/etc/rc.subr");
@@ -306,7 +311,8 @@ pub fn hook_items(cfg: &Config, freebsd: bool) -> Vec<Item> {
                  /etc/local.rc.subr, the intended place",
             )
             .fix(format!(
-                "move this line from /etc/rc.conf to /etc/local.rc.subr:\n    {line}"
+                "move the svcj-tools lines from /etc/rc.conf to /etc/local.rc.subr:\n    {}",
+                append("/etc/local.rc.subr")
             ))
         } else {
             Item::new(
@@ -318,7 +324,9 @@ pub fn hook_items(cfg: &Config, freebsd: bool) -> Vec<Item> {
                  support, if it has any",
             )
             .fix(format!(
-                "add this line to /etc/local.rc.subr (create the file if needed):\n    {line}"
+                "append the svcj-tools text to /etc/local.rc.subr (this creates \
+                 the file if needed):\n    {}",
+                append("/etc/local.rc.subr")
             ))
         }
     } else if in_rc_conf {
@@ -339,11 +347,174 @@ pub fn hook_items(cfg: &Config, freebsd: bool) -> Vec<Item> {
              source the hook: services with <name>_svcj=YES start without a jail"
         };
         Item::new("hook sourced", Kind::Hook, State::Fail, why).fix(format!(
-            "add this line at the end of /etc/rc.conf:\n    {line}"
+            "append the svcj-tools text to /etc/rc.conf:\n    {}",
+            append("/etc/rc.conf")
         ))
     };
+    let sourced_from_local = item.state != State::Fail && in_local;
+    let sourced = item.state != State::Fail;
+    let place = if sourced_from_local {
+        "/etc/local.rc.subr"
+    } else {
+        "/etc/rc.conf"
+    };
     items.push(item);
+    let text = if sourced_from_local { &local } else { &rc_conf };
+    if sourced && !has_boot_fallback(text) {
+        let fstab = read("/etc/fstab").unwrap_or_default();
+        let late: Vec<String> = late_mounts(&fstab, &cfg.localbase);
+        if !late.is_empty() {
+            items.push(
+                Item::new(
+                    "hook at boot",
+                    Kind::Hook,
+                    State::Fail,
+                    format!(
+                        "{} {} mounted from /etc/fstab after /etc/rc has read {place}: \
+                         the plain hook line cannot load then, and services that ask \
+                         for a jail start without one on an rc.subr without native \
+                         service jails",
+                        late.join(" and "),
+                        if late.len() == 1 { "is" } else { "are" }
+                    ),
+                )
+                .fix(format!(
+                    "replace the svcj-tools line in {place} by the boot-safe text:\n    {}",
+                    append(place)
+                )),
+            );
+        }
+    }
+    if sourced_from_local && reads_local_with_vdot(&rc_subr) {
+        if let Some(i) = vdot_item(veriexec_state(cfg), &hook) {
+            items.push(i);
+        }
+    }
     items
+}
+
+/// The boot-safe hook text, relative to LOCALBASE (installed from
+/// `shims/local.rc.subr`).
+pub const SAMPLE_REL: &str = "share/svcj-tools/local.rc.subr";
+
+/// Does the text that sources the hook carry the boot fallback of
+/// `local.rc.subr` (the stand-in that retries at call time)?
+pub fn has_boot_fallback(text: &str) -> bool {
+    code_lines(text).any(|l| l.contains("_svcjt_stub_orig"))
+}
+
+/// The file systems in `fstab` that hold the hook and are mounted by
+/// mountcritlocal, after /etc/rc has read rc.subr and rc.conf: `/usr`, or
+/// LOCALBASE or one of its parents below `/`.
+pub fn late_mounts(fstab: &str, localbase: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in code_lines(fstab) {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.len() < 3 || f[2] == "swap" {
+            continue;
+        }
+        let opts = f.get(3).copied().unwrap_or("");
+        if opts.split(',').any(|o| o == "noauto") {
+            continue;
+        }
+        let mp = Path::new(f[1]);
+        if mp != Path::new("/") && localbase.starts_with(mp) && !out.contains(&f[1].to_string()) {
+            out.push(f[1].to_string());
+        }
+    }
+    out
+}
+
+/// Does this rc.subr read `/etc/local.rc.subr` with `vdot` (which skips
+/// an empty file, and under mac_veriexec an unverified one)?
+pub fn reads_local_with_vdot(rc_subr: &str) -> bool {
+    code_lines(rc_subr).any(|l| {
+        let toks: Vec<&str> = l.split_whitespace().collect();
+        toks.windows(2)
+            .any(|w| w[0] == "vdot" && unquote(w[1]) == "/etc/local.rc.subr")
+    })
+}
+
+/// mac_veriexec, when it is active: whether the files the hook line needs
+/// are verified (`veriexec -x`).  `vdot` reads local.rc.subr with the
+/// shell's `verify` option on, so the hook file sourced from it must be
+/// verified as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Veriexec {
+    /// `/etc/local.rc.subr` is verified.
+    pub local_verified: bool,
+    /// The hook file is verified.
+    pub hook_verified: bool,
+}
+
+/// The "hook read" item for an rc.subr that reads local.rc.subr with
+/// `vdot`, when local.rc.subr holds the hook line (so it is not empty,
+/// which vdot would skip): `None` when mac_veriexec is inactive or
+/// unknown.
+pub fn vdot_item(veriexec: Option<Veriexec>, hook: &Path) -> Option<Item> {
+    let v = veriexec?;
+    let mut unverified = Vec::new();
+    if !v.local_verified {
+        unverified.push("/etc/local.rc.subr".to_string());
+    }
+    if !v.hook_verified {
+        unverified.push(hook.display().to_string());
+    }
+    if unverified.is_empty() {
+        return Some(Item::new(
+            "hook read",
+            Kind::Hook,
+            State::Ok,
+            "mac_veriexec is active and /etc/local.rc.subr and the hook are verified",
+        ));
+    }
+    Some(
+        Item::new(
+            "hook read",
+            Kind::Hook,
+            State::Fail,
+            format!(
+                "mac_veriexec is active and {} not verified: this rc.subr's vdot \
+                 skips an unverified /etc/local.rc.subr, and the hook is read with \
+                 verification on, so the hook never loads",
+                if unverified.len() == 1 {
+                    format!("{} is", unverified[0])
+                } else {
+                    format!("{} are", unverified.join(" and "))
+                }
+            ),
+        )
+        .fix(format!(
+            "add {} to the veriexec manifest (and load it), or leave service \
+             jails off on this host",
+            unverified.join(" and ")
+        )),
+    )
+}
+
+/// Ask the running system whether mac_veriexec is active, and if so
+/// whether the hook line's files are verified.  Only for the live root
+/// of a FreeBSD host; `None` otherwise (or when veriexec is inactive).
+fn veriexec_state(cfg: &Config) -> Option<Veriexec> {
+    if !cfg!(target_os = "freebsd") || cfg.root != Path::new("/") {
+        return None;
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new("/sbin/veriexec")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !run(&["-i", "active"]) {
+        return None;
+    }
+    let hook = cfg.hook_path().display().to_string();
+    Some(Veriexec {
+        local_verified: run(&["-x", "/etc/local.rc.subr"]),
+        hook_verified: run(&["-x", &hook]),
+    })
 }
 
 /// The root item.
@@ -713,8 +884,13 @@ mod tests {
         assert_eq!(states(&items), vec![State::Fail, State::Fail]);
         let r = Report { items };
         let text = r.render_text();
-        assert!(text.contains(&format!("      {LINE}\n")), "{text}");
-        assert!(text.contains("/etc/local.rc.subr"), "{text}");
+        assert!(
+            text.contains(
+                "      cat /usr/local/share/svcj-tools/local.rc.subr >> \
+                 /etc/local.rc.subr\n"
+            ),
+            "{text}"
+        );
         assert_eq!(r.exit_code(), 78);
     }
 
@@ -733,7 +909,7 @@ mod tests {
         t.write("etc/rc.conf", &format!("sshd_enable=YES\n{LINE}\n"));
         let i = &hook_items(&t.cfg(), true)[1];
         assert_eq!(i.state, State::Warn);
-        assert!(i.fix.as_ref().unwrap().contains(LINE));
+        assert!(i.fix.as_ref().unwrap().contains("local.rc.subr"));
     }
 
     #[test]
@@ -762,6 +938,82 @@ mod tests {
         assert_eq!(Report { items: linux }.exit_code(), 0);
         let freebsd = hook_items(&t.cfg(), true);
         assert_eq!(states(&freebsd), vec![State::Fail, State::Fail]);
+    }
+
+    #[test]
+    fn vdot_reading_of_local_rc_subr() {
+        const VDOT_RC_SUBR: &str = "# rc.subr\nvdot /etc/local.rc.subr\n";
+        assert!(reads_local_with_vdot(VDOT_RC_SUBR));
+        assert!(!reads_local_with_vdot(NEW_RC_SUBR));
+        assert!(!reads_local_with_vdot("# vdot /etc/local.rc.subr\n"));
+        // A local.rc.subr holding the line is read: no item while veriexec
+        // is inactive or unknown.
+        let t = Tree::new("vdot");
+        t.write("etc/rc.subr", VDOT_RC_SUBR)
+            .write(&format!("usr/local/{HOOK_REL}"), "# hook\n")
+            .write("etc/local.rc.subr", &format!("{LINE}\n"));
+        let items = hook_items(&t.cfg(), true);
+        assert!(items.iter().all(|i| i.check != "hook read"), "{items:?}");
+        assert!(items.iter().all(|i| i.state == State::Ok), "{items:?}");
+        let hook = Path::new("/usr/local").join(HOOK_REL);
+        assert_eq!(vdot_item(None, &hook), None);
+        // mac_veriexec active: both files must be verified.
+        let v = |l, h| Veriexec {
+            local_verified: l,
+            hook_verified: h,
+        };
+        assert_eq!(
+            vdot_item(Some(v(true, true)), &hook).unwrap().state,
+            State::Ok
+        );
+        let i = vdot_item(Some(v(false, true)), &hook).unwrap();
+        assert_eq!(i.state, State::Fail);
+        assert!(
+            i.detail.contains("/etc/local.rc.subr is not verified"),
+            "{}",
+            i.detail
+        );
+        let i = vdot_item(Some(v(false, false)), &hook).unwrap();
+        assert!(i.fix.unwrap().contains("svcj-tools.sh"));
+    }
+
+    #[test]
+    fn separate_usr_local_needs_the_boot_fallback() {
+        let sample = include_str!("../../shims/local.rc.subr");
+        assert!(has_boot_fallback(sample));
+        assert!(sources(
+            sample,
+            &["/usr/local/etc/rc.subr.d/svcj-tools.sh".to_string()]
+        ));
+        let fstab = "# Device\tMountpoint\tFStype\tOptions\n\
+            /dev/ada0p2\t/\tufs\trw\t1\t1\n\
+            /dev/ada0p3\tnone\tswap\tsw\t0\t0\n\
+            /dev/ada0p4\t/usr/local\tufs\trw\t2\t2\n\
+            /dev/ada0p5\t/usr/home\tufs\trw\t2\t2\n\
+            /dev/ada0p6\t/usr\tufs\trw,noauto\t2\t2\n";
+        assert_eq!(
+            late_mounts(fstab, Path::new("/usr/local")),
+            vec!["/usr/local"]
+        );
+        assert!(late_mounts("/dev/a / ufs rw 1 1\n", Path::new("/usr/local")).is_empty());
+        let t = Tree::new("late");
+        t.write("etc/rc.subr", NEW_RC_SUBR)
+            .write(&format!("usr/local/{HOOK_REL}"), "# hook\n")
+            .write("etc/local.rc.subr", &format!("{LINE}\n"))
+            .write("etc/fstab", fstab);
+        let items = hook_items(&t.cfg(), true);
+        let late = items.iter().find(|i| i.check == "hook at boot").unwrap();
+        assert_eq!(late.state, State::Fail);
+        assert!(
+            late.detail.contains("/usr/local is mounted"),
+            "{}",
+            late.detail
+        );
+        assert!(late.fix.as_ref().unwrap().contains("local.rc.subr"));
+        // With the boot-safe text: fine.
+        t.write("etc/local.rc.subr", sample);
+        let items = hook_items(&t.cfg(), true);
+        assert!(items.iter().all(|i| i.state == State::Ok), "{items:?}");
     }
 
     #[test]

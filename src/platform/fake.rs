@@ -43,6 +43,11 @@ pub struct Fake {
     pub exit_status: i32,
     /// What [`Platform::default_allow`] says every jail holds.
     pub default_allow: Vec<String>,
+    /// When set, every scan of members after the first takes this long
+    /// and sees only half of them (a Linux /proc scan cut short by
+    /// `svcj-kill`'s deadline).
+    pub cut_scans: Option<std::time::Duration>,
+    scans: RefCell<usize>,
     jails: RefCell<BTreeMap<String, FakeJail>>,
     calls: RefCell<Vec<Call>>,
     next_id: RefCell<i32>,
@@ -59,6 +64,8 @@ impl Default for Fake {
             },
             exit_status: 0,
             default_allow: Vec::new(),
+            cut_scans: None,
+            scans: RefCell::new(0),
             jails: RefCell::new(BTreeMap::new()),
             calls: RefCell::new(Vec::new()),
             next_id: RefCell::new(100),
@@ -183,12 +190,18 @@ impl Platform for Fake {
     }
 
     fn members(&self, jail: &JailInfo) -> Result<Vec<i32>> {
-        Ok(self
+        let mut all: Vec<i32> = self
             .jails
             .borrow()
             .get(&jail.name)
             .map(|j| j.procs.keys().copied().collect())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        *self.scans.borrow_mut() += 1;
+        if let Some(d) = self.cut_scans.filter(|_| *self.scans.borrow() > 1) {
+            std::thread::sleep(d);
+            all.truncate(all.len() / 2);
+        }
+        Ok(all)
     }
 
     fn signal(&self, pid: i32, sig: i32) -> Result<()> {

@@ -88,22 +88,13 @@ impl Env {
     }
 
     /// `svcj-exec` with this environment.
-    pub fn exec(&self) -> Command {
-        self.cmd("svcj-exec")
+    pub fn exec(&self) -> Run {
+        self.run("svcj-exec")
     }
 
     /// `svcj-kill` with this environment.
-    pub fn kill(&self) -> Command {
-        self.cmd("svcj-kill")
-    }
-
-    /// Any binary of the package with this environment.
-    pub fn cmd(&self, name: &str) -> Command {
-        let mut c = Command::new(bin(name));
-        c.env("SVCJ_RUNDIR", &self.rundir)
-            .env_remove("SVCJ_SYSCTL_FILE")
-            .env_remove("RUST_LOG");
-        c
+    pub fn kill(&self) -> Run {
+        self.run("svcj-kill")
     }
 
     /// `name` (one of the package's binaries) as a [`Run`] with this
@@ -275,11 +266,14 @@ pub fn code(o: &Output) -> i32 {
         .unwrap_or_else(|| panic!("killed by a signal: {:?}\n{}", o.status, stderr(o)))
 }
 
-/// Run `cmd` and return its output.
-pub fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(std::process::Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+/// Run `r` to completion and return its output (see [`Run::output`]).
+pub fn run(r: Run) -> Output {
+    r.output()
+}
+
+/// Whether `program` can be started (`program --version` runs at all).
+pub fn have(program: &str) -> bool {
+    Run::new(program).arg("--version").try_output().is_ok()
 }
 
 /// A program to run: built with [`Run::new`] or [`tool`], then given
@@ -361,6 +355,12 @@ impl Run {
     /// Run to completion; stdout and stderr captured, any exit status
     /// returned (panics only when the program cannot be started).
     pub fn output(&self) -> Output {
+        self.try_output()
+            .unwrap_or_else(|err| panic!("cannot run {self:?}: {err}"))
+    }
+
+    /// [`Run::output`], with a program that cannot be started an error.
+    pub fn try_output(&self) -> std::io::Result<Output> {
         let mut e = duct::cmd(&self.program, &self.args)
             .stdout_capture()
             .stderr_capture()
@@ -381,7 +381,25 @@ impl Run {
             e = e.dir(d);
         }
         e.run()
-            .unwrap_or_else(|err| panic!("cannot run {self:?}: {err}"))
+    }
+
+    /// The same program, arguments, environment and directory as a
+    /// `Command`, for a child the test starts and keeps running (`spawn`)
+    /// rather than runs to completion; stdin is /dev/null.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(&self.program);
+        c.args(&self.args);
+        for (k, v) in &self.env {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        if let Some(d) = &self.dir {
+            c.current_dir(d);
+        }
+        c.stdin(std::process::Stdio::null());
+        c
     }
 }
 

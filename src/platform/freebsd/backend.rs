@@ -568,6 +568,58 @@ mod tests {
     }
 
     #[test]
+    fn the_primary_address_stays_first_and_the_kernel_sorts_the_rest() {
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().start_leaves = 1;
+        // rc.subr's order: the last listed is the primary.
+        let want = parse("netv4", "192.0.2.1 192.0.2.3 192.0.2.2")
+            .unwrap()
+            .params;
+        let ip = |s: &str| s.parse::<Ipv4Addr>().unwrap();
+        assert_eq!(
+            want.ip4_addrs,
+            [ip("192.0.2.2"), ip("192.0.2.3"), ip("192.0.2.1")]
+        );
+        b.create_and_run(&jn("www"), &want, &sh("exit 0")).unwrap();
+        let got = by_name(&b, "www").unwrap();
+        assert_eq!(
+            got.params.ip4_addrs,
+            [ip("192.0.2.2"), ip("192.0.2.1"), ip("192.0.2.3")]
+        );
+    }
+
+    #[test]
+    fn svcj_check_status_over_the_kernel_model() {
+        // What `svcj-check status` shows on FreeBSD comes from the node
+        // parameters and the read-back decoding: network, IPC, addresses,
+        // granted permissions apart from the kernel's defaults.
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().start_leaves = 1;
+        let p = parse("net_basic net_raw sysvipc", "192.0.2.1")
+            .unwrap()
+            .params;
+        b.create_and_run(&jn("named"), &p, &sh("exit 0")).unwrap();
+        let r = crate::check::status::status(&b, None).unwrap();
+        let j = &r.jails[0];
+        assert!(j.network);
+        assert_eq!(
+            (j.ip4, j.ip6, j.ipc),
+            (JailSys::New, JailSys::Disable, JailSys::Inherit)
+        );
+        assert_eq!(j.addresses, ["192.0.2.1"]);
+        assert_eq!(j.granted, ["allow.raw_sockets"]);
+        assert_eq!(
+            j.default_allow,
+            [
+                "allow.reserved_ports",
+                "allow.unprivileged_proc_debug",
+                "allow.suser"
+            ]
+        );
+        assert_eq!(j.processes, Some(1));
+    }
+
+    #[test]
     fn inherited_families_read_back_as_inherit() {
         let b = Backend::with_kernel(Model::new());
         b.kernel().st.borrow_mut().start_leaves = 1;
@@ -656,6 +708,29 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_start_never_removes_a_jail_that_took_its_jid() {
+        // The failed start's jail died with its command, and another jail
+        // got the same JID before svcj-exec looked again: that one stays.
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().squat_after_start = Some("other".into());
+        let p = parse("", "").unwrap().params;
+        assert_eq!(b.create_and_run(&jn("bad"), &p, &sh("exit 3")).unwrap(), 3);
+        let st = b.kernel().st.borrow();
+        assert_eq!(
+            st.jails
+                .values()
+                .map(|j| j.name.as_str())
+                .collect::<Vec<_>>(),
+            ["other"]
+        );
+        assert!(
+            !st.calls.iter().any(|c| c.starts_with("jail_remove")),
+            "{:?}",
+            st.calls
+        );
+    }
+
+    #[test]
     fn eperm_inside_a_jail_names_the_likely_cause() {
         let mut me = Model::new().st.into_inner().me;
         me.jailed = true;
@@ -706,6 +781,21 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.to_string().contains("192.0.2.7"), "{e}");
+        let mut me = Model::new().st.into_inner().me;
+        me.jailed = true;
+        me.children_max = 8;
+        me.ip6 = Some(vec!["2001:db8::1".parse().unwrap()]);
+        let b = Backend::with_kernel(Model::jailed(me));
+        let e = b
+            .create_and_run(
+                &jn("www6"),
+                &parse("netv6", "2001:db8::7").unwrap().params,
+                &sh("exit 0"),
+            )
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 77, "{e}");
+        assert!(e.to_string().contains("2001:db8::7"), "{e}");
+        assert!(b.list().unwrap().is_empty(), "nothing was created");
     }
 
     #[test]
@@ -799,6 +889,35 @@ mod tests {
     }
 
     #[test]
+    fn svcj_kill_over_the_kernel_model_removes_the_jail() {
+        let b = Backend::with_kernel(Model::new());
+        b.kernel().st.borrow_mut().start_leaves = 1;
+        b.create_and_run(&jn("k"), &parse("", "").unwrap().params, &sh("exit 0"))
+            .unwrap();
+        let info = by_name(&b, "k").unwrap();
+        b.kernel().add_member(info.jid, true);
+        let plan = crate::kill::Plan {
+            timeout: Duration::from_millis(50),
+            stop: Some(sh("exit 0")),
+            force: false,
+        };
+        let r = crate::kill::kill(&b, &JailRef::Name(jn("k")), &plan)
+            .unwrap()
+            .expect("the jail was there");
+        assert_eq!((r.ended_on_term, r.killed), (1, 1));
+        assert_eq!(by_name(&b, "k"), None);
+        assert_eq!(
+            b.kernel().st.borrow().calls.last(),
+            Some(&format!("jail_remove {}", info.jid))
+        );
+        // Gone already: nothing to do.
+        assert_eq!(
+            crate::kill::kill(&b, &JailRef::Name(jn("k")), &plan).unwrap(),
+            None
+        );
+    }
+
+    #[test]
     fn join_runs_in_a_live_jail_only() {
         let b = Backend::with_kernel(Model::new());
         b.kernel().st.borrow_mut().start_leaves = 1;
@@ -824,6 +943,10 @@ mod tests {
         m.unknown("ip6");
         let f = Backend::with_kernel(m).ip_features();
         assert!(f.inet && !f.inet6);
+        let m = Model::new();
+        m.unknown("ip4");
+        let f = Backend::with_kernel(m).ip_features();
+        assert!(!f.inet && f.inet6);
     }
 
     #[test]

@@ -18,6 +18,8 @@
 //! * a new jail without `ip4`/`ip4.addr` has no IPv4 (`PR_IP4_USER`, own
 //!   empty list); jail_get(2) reports `ip4`/`ip6` as 0 for a jail with its
 //!   own list (`new` or `disable`) and 2 for `inherit`, never 1;
+//! * an address list keeps its first address (the primary) first and is
+//!   sorted after it; a repeated or unassignable address is EINVAL;
 //! * `ip4`, `ip6`, `sysvmsg`, `sysvsem`, `sysvshm` are node-typed
 //!   parameters; the sysctl type is what the `jail` crate trips over, the
 //!   model answers them through jail_get(2) like the kernel does;
@@ -100,6 +102,29 @@ pub struct Prison {
     pub stubborn: BTreeSet<i32>,
 }
 
+impl Prison {
+    /// A new prison as `kern_jail_set` starts it: no permissions yet,
+    /// `enforce_statfs` 2, its own empty address lists (`PR_IP4_USER`,
+    /// `PR_IP6_USER`: no network), SysV IPC disabled, not persistent.
+    pub fn new(jid: i32, name: &str) -> Self {
+        Prison {
+            jid,
+            name: name.to_string(),
+            allow: BTreeSet::new(),
+            enforce_statfs: 2,
+            ip4_user: true,
+            ip4: Vec::new(),
+            ip6_user: true,
+            ip6: Vec::new(),
+            sysv: [0; 3],
+            persist: false,
+            dying: false,
+            members: BTreeSet::new(),
+            stubborn: BTreeSet::new(),
+        }
+    }
+}
+
 /// What the caller's own prison is (the host, or the jail the tools run
 /// in): the parent of every jail they create.
 #[derive(Debug, Clone)]
@@ -114,6 +139,8 @@ pub struct Me {
     pub children_max: i64,
     /// Addresses the caller's prison holds (`None`: all, the host).
     pub ip4: Option<Vec<Ipv4Addr>>,
+    /// IPv6 addresses the caller's prison holds (`None`: all).
+    pub ip6: Option<Vec<Ipv6Addr>>,
     /// SysV IPC usable in the caller's prison.
     pub sysv: bool,
 }
@@ -135,6 +162,10 @@ pub struct State {
     pub root: bool,
     /// Members a start leaves behind in the jail it created (a daemon).
     pub start_leaves: usize,
+    /// A race: once the jail a start created has died with its last
+    /// process, another jail of this name takes its JID (JIDs are reused
+    /// once `lastprid` wraps) before the starter looks at it again.
+    pub squat_after_start: Option<String>,
     /// The kernel calls made, for assertions.
     pub calls: Vec<String>,
 }
@@ -182,6 +213,7 @@ impl Default for Model {
                     enforce_statfs: 0,
                     children_max: 999_999,
                     ip4: None,
+                    ip6: None,
                     sysv: true,
                     // prison0: everything.
                 },
@@ -191,6 +223,7 @@ impl Default for Model {
                 known: all_known(),
                 root: true,
                 start_leaves: 0,
+                squat_after_start: None,
                 calls: Vec::new(),
             }),
         }
@@ -211,6 +244,24 @@ fn read_int(iov: &mut JailIov, i: usize) -> std::result::Result<i32, KernelFail>
         return Err(fail(libc::EINVAL, ""));
     }
     Ok(i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// An address list as `kern_jail_set` stores it: the first address (the
+/// primary, used for unbound outgoing connections) stays first, the rest
+/// are sorted (`qsort` with `prison_qcmp_v4`/`_v6`, numeric order); an
+/// unassignable or repeated address is EINVAL.
+fn primary_then_sorted<A: Ord + Copy>(
+    mut v: Vec<A>,
+    bad: impl Fn(&A) -> bool,
+) -> std::result::Result<Vec<A>, KernelFail> {
+    if v.len() > 1 {
+        v[1..].sort();
+    }
+    let dup = v.windows(2).any(|w| w[0] == w[1]) || v.iter().skip(1).any(|a| Some(a) == v.first());
+    if dup || v.iter().any(bad) {
+        return Err(fail(libc::EINVAL, ""));
+    }
+    Ok(v)
 }
 
 fn write_out(iov: &mut JailIov, i: usize, bytes: &[u8]) -> std::result::Result<(), KernelFail> {
@@ -313,26 +364,14 @@ impl Model {
         if flags & JAIL_CREATE == 0 {
             return Err(fail(libc::EINVAL, "model: only JAIL_CREATE is modelled"));
         }
-        // New prison: defaults first.
-        let mut p = Prison {
-            jid: 0,
-            name: String::new(),
-            allow: DEFAULT_ALLOW
-                .iter()
-                .map(|a| a.trim_start_matches("allow.").to_string())
-                .filter(|a| st.me.allow.contains(a))
-                .collect(),
-            enforce_statfs: 2.max(st.me.enforce_statfs),
-            ip4_user: true,
-            ip4: Vec::new(),
-            ip6_user: true,
-            ip6: Vec::new(),
-            sysv: [0; 3],
-            persist: false,
-            dying: false,
-            members: BTreeSet::new(),
-            stubborn: BTreeSet::new(),
-        };
+        // New prison: defaults first (`JAIL_DEFAULT_ALLOW & ppr->pr_allow`,
+        // `jail_default_enforce_statfs`).
+        let mut p = Prison::new(0, "");
+        p.allow = DEFAULT_ALLOW
+            .iter()
+            .map(|a| a.trim_start_matches("allow.").to_string())
+            .filter(|a| st.me.allow.contains(a))
+            .collect();
         let mut asked_allow = Vec::new();
         let mut enforce = None;
         for i in 0..iov.pairs() {
@@ -380,10 +419,12 @@ impl Model {
                     if b.len() % 4 != 0 {
                         return Err(fail(libc::EINVAL, ""));
                     }
-                    p.ip4 = b
-                        .chunks_exact(4)
-                        .map(|c| Ipv4Addr::new(c[0], c[1], c[2], c[3]))
-                        .collect();
+                    p.ip4 = primary_then_sorted(
+                        b.chunks_exact(4)
+                            .map(|c| Ipv4Addr::new(c[0], c[1], c[2], c[3]))
+                            .collect(),
+                        |a| a.is_unspecified() || a.is_broadcast(),
+                    )?;
                     p.ip4_user = true;
                 }
                 "ip6.addr" => {
@@ -391,10 +432,12 @@ impl Model {
                     if b.len() % 16 != 0 {
                         return Err(fail(libc::EINVAL, ""));
                     }
-                    p.ip6 = b
-                        .chunks_exact(16)
-                        .filter_map(|c| <[u8; 16]>::try_from(c).ok().map(Ipv6Addr::from))
-                        .collect();
+                    p.ip6 = primary_then_sorted(
+                        b.chunks_exact(16)
+                            .filter_map(|c| <[u8; 16]>::try_from(c).ok().map(Ipv6Addr::from))
+                            .collect(),
+                        |a| a.is_unspecified(),
+                    )?;
                     p.ip6_user = true;
                 }
                 "sysvmsg" | "sysvsem" | "sysvshm" => {
@@ -444,6 +487,11 @@ impl Model {
         }
         if let Some(have) = &st.me.ip4 {
             if p.ip4.iter().any(|a| !have.contains(a)) {
+                return Err(fail(libc::EPERM, ""));
+            }
+        }
+        if let Some(have) = &st.me.ip6 {
+            if p.ip6.iter().any(|a| !have.contains(a)) {
                 return Err(fail(libc::EPERM, ""));
             }
         }
@@ -678,7 +726,17 @@ impl Kernel for Model {
         for _ in 0..leaves {
             self.add_member(jid, false);
         }
-        Self::exit_member(&mut self.st.borrow_mut(), jid, starter);
+        {
+            let mut st = self.st.borrow_mut();
+            Self::exit_member(&mut st, jid, starter);
+            if !st.jails.contains_key(&jid) {
+                if let Some(name) = st.squat_after_start.take() {
+                    let mut other = Prison::new(jid, &name);
+                    other.persist = true;
+                    st.jails.insert(jid, other);
+                }
+            }
+        }
         match ran {
             Ok(status) => Ok(Ok(Started {
                 jid,

@@ -27,15 +27,46 @@ _fk_selfns()
 #
 # _fk_nsof pid
 #	Print the inode number of the PID namespace of process pid.
-#	Fails if the process is gone.
+#	Fails if the process is gone.  The ns link needs ptrace access
+#	(CAP_SYS_PTRACE, which jailed root lacks, for another uid's or an
+#	undumpable process); without it, a process as deep in the PID
+#	namespace tree as the caller (same number of NSpid entries in this
+#	/proc, which is mounted for the caller's own namespace) is in the
+#	caller's namespace: so root in a service jail sees every process of
+#	its jail, as ps(1) does in a FreeBSD jail.
 #
 _fk_nsof()
 {
 	local _l
 
-	_l=$(readlink "/proc/$1/ns/pid" 2>/dev/null) || return 1
-	_l=${_l#pid:[}
-	echo "${_l%]}"
+	if _l=$(readlink "/proc/$1/ns/pid" 2>/dev/null); then
+		_l=${_l#pid:[}
+		echo "${_l%]}"
+		return 0
+	fi
+	[ -d "/proc/$1" ] || return 1
+	[ "$(_fk_nsdepth "$1")" = "$(_fk_nsdepth $$)" ] || return 1
+	_fk_selfns
+}
+
+#
+# _fk_nsdepth pid
+#	Print how many PID namespaces, counted from the one this /proc
+#	belongs to, process pid is nested in (the NSpid line's length).
+#
+_fk_nsdepth()
+{
+	local _k _rest
+
+	while read -r _k _rest; do
+		if [ "$_k" = "NSpid:" ]; then
+			# shellcheck disable=SC2086 # one pid a word
+			set -- $_rest
+			echo "$#"
+			return 0
+		fi
+	done < "/proc/$1/status"
+	return 1
 }
 
 #

@@ -20,6 +20,11 @@ assert_no_file /var/run/jhm.d/jhm.pid
 # Commands that never run the service still answer.
 expect_exit 0 service jhm rcvar
 expect_stdout_match '^jhm_enable='
+# ... with any prefix rc.subr accepts (fast, force, one, quiet).
+for pfx in fast force one quiet; do
+	expect_exit 0 service jhm "${pfx}rcvar"
+	expect_stdout_match '^jhm_enable='
+done
 
 expect_exit 0 service jhn onestart
 pid=$(svcj_hostpid jhn) || fail "jhn did not start"
