@@ -7,7 +7,6 @@
 
 mod util;
 
-use std::process::Command;
 use util::*;
 
 #[test]
@@ -41,7 +40,7 @@ fn dry_run_prints_the_kernel_rules() {
 
 #[test]
 fn help_lists_the_rctl_flag() {
-    let o = run(Command::new(bin("svcj-exec")).arg("--help"));
+    let o = run(tool("svcj-exec").arg("--help"));
     assert!(stdout(&o).contains("--rctl"), "{}", stdout(&o));
 }
 
@@ -82,14 +81,7 @@ fn bad_rules_are_refused_before_anything_exists() {
 
 #[test]
 fn rules_cannot_be_given_to_a_join() {
-    let o = run(Command::new(bin("svcj-exec")).args([
-        "-R",
-        "maxproc:deny=5",
-        "-j",
-        "svcj-x",
-        "--",
-        "true",
-    ]));
+    let o = run(tool("svcj-exec").args(["-R", "maxproc:deny=5", "-j", "svcj-x", "--", "true"]));
     assert_eq!(code(&o), 64, "{}", stderr(&o));
 }
 
@@ -168,12 +160,12 @@ fn maxproc_stops_forking_at_the_limit_and_the_host_is_unharmed() {
     );
     assert!(!cgroup_dirs(&jail).is_empty());
     // The host still forks.
-    assert_eq!(code(&run(&mut Command::new("true"))), 0);
-    let s = run(env.cmd("svcj-check").args(["status", &name]));
+    assert_eq!(code(&run(Run::new("true"))), 0);
+    let s = run(env.run("svcj-check").args(["status", &name]));
     assert!(stdout(&s).contains("maxproc:deny "), "{}", stdout(&s));
     assert!(stdout(&s).contains("/20"), "{}", stdout(&s));
     assert!(stdout(&s).contains("  usage: memory "), "{}", stdout(&s));
-    let s = run(env.cmd("svcj-check").args(["status", "--json", &name]));
+    let s = run(env.run("svcj-check").args(["status", "--json", &name]));
     let j: serde_json::Value = serde_json::from_str(&stdout(&s)).unwrap();
     let lim = &j["jails"][0]["usage"]["limits"];
     assert!(
@@ -217,7 +209,7 @@ fn memoryuse_stops_a_memory_hog() {
     assert!(env.wait_unregistered(&jail, std::time::Duration::from_secs(5)));
     no_cgroup_left(&jail);
     // The host is unharmed: the same allocation outside works.
-    let o = run(Command::new("sh").args([
+    let o = run(Run::new("sh").args([
         "-c",
         "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo ${#x}",
     ]));
@@ -293,6 +285,7 @@ fn no_cgroup_is_left_after_svcj_exec_is_sigkilled() {
     let mut child = env
         .exec()
         .args(["-R", "maxproc:deny=10", &name, "--", "sh", "-c", "sleep 1"])
+        .command()
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -388,7 +381,7 @@ fn joined_processes_count_against_the_limits() {
 
 #[test]
 fn check_options_explains_rules_and_what_linux_cannot_map() {
-    let o = run(Command::new(bin("svcj-check")).args([
+    let o = run(tool("svcj-check").args([
         "options",
         "-R",
         "memoryuse:deny=64M wallclock:sigterm=3600",
@@ -404,13 +397,12 @@ fn check_options_explains_rules_and_what_linux_cannot_map() {
         out.contains("linux: not enforced: wallclock:sigterm=3600"),
         "{out}"
     );
-    let o =
-        run(Command::new(bin("svcj-check")).args(["options", "--json", "-R", "maxproc:deny=5"]));
+    let o = run(tool("svcj-check").args(["options", "--json", "-R", "maxproc:deny=5"]));
     let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(
         j["rctl"]["kernel"][0], "jail:svcj-NAME:maxproc:deny=5",
         "{j}"
     );
-    let o = run(Command::new(bin("svcj-check")).args(["options", "-R", "bogus:deny=1"]));
+    let o = run(tool("svcj-check").args(["options", "-R", "bogus:deny=1"]));
     assert_eq!(code(&o), 65, "{}", stderr(&o));
 }
