@@ -665,6 +665,14 @@ pub fn linux_gaps(rules: &Rules) -> Vec<String> {
         .collect()
 }
 
+/// For `svcj-check lint` and `audit`: the problems of a
+/// `<name>_svcj_rctl` value (an rc.d script's default or rc.conf's):
+/// the refusal of the first bad rule, else nothing.  Linux gaps are not
+/// problems of the script; [`linux_gaps`] lists them.
+pub fn lint_value(value: &str) -> Option<String> {
+    parse(value).err().map(|e| e.to_string())
+}
+
 /// Format an amount for people: `512M`, `200`, `50%`.
 pub fn human(unit: Unit, n: u64) -> String {
     match unit {
@@ -1054,6 +1062,17 @@ mod tests {
              limits: memoryuse:deny 3M/64M maxproc:deny 18/20 pcpu:deny -/50%\n"
         );
         assert_eq!(render_usage(&Usage::default()), "");
+    }
+
+    #[test]
+    fn lint_value_reports_the_first_bad_rule_only() {
+        assert_eq!(lint_value("memoryuse:deny=1g maxproc:deny=5"), None);
+        assert_eq!(lint_value(""), None);
+        let m = lint_value("maxproc:deny=5 cputime:deny=1").unwrap();
+        assert!(
+            m.contains("\"cputime:deny=1\": the kernel cannot deny cputime"),
+            "{m}"
+        );
     }
 
     #[test]
