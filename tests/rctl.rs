@@ -342,6 +342,11 @@ fn a_stale_empty_cgroup_is_removed_by_the_next_start() {
         .args(["-R", "maxproc:deny=10", &name, "--", "true"]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     no_cgroup_left(&jail);
+    // The stop of a jail that is gone removes it too.
+    std::fs::create_dir(&stale).unwrap();
+    let o = run(env.kill().args(["-q", &jail]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stale.exists());
 }
 
 #[test]

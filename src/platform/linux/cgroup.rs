@@ -736,6 +736,27 @@ pub fn available() -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// Remove the empty cgroup directories named `jail` below the caller's
+/// cgroups (left by a start killed before its command ran).  A directory
+/// that still holds processes is left alone (rmdir(2) refuses it).
+pub fn remove_stale(jail: &str) {
+    if !jail.starts_with(crate::name::JAIL_PREFIX) {
+        return;
+    }
+    let mounts = parse_mounts(&read_file(Path::new("/proc/self/mountinfo")).unwrap_or_default());
+    let membership =
+        parse_membership(&read_file(Path::new("/proc/self/cgroup")).unwrap_or_default());
+    for (_, d) in dirs_of(&mounts, &membership) {
+        let p = d.join(jail);
+        if p.is_dir() {
+            match std::fs::remove_dir(&p) {
+                Ok(()) => log::debug!("{}: stale cgroup removed", p.display()),
+                Err(e) => log::debug!("{}: {e}", p.display()),
+            }
+        }
+    }
+}
+
 /// The cgroup `svcj-exec` made, removed when dropped unless the jail
 /// lives on ([`Guard::disarm`]).
 #[derive(Debug)]
