@@ -85,6 +85,10 @@ pub struct Command {
     /// it runs depends on that command) or `|` for every part of a
     /// pipeline (each runs in a subshell).
     pub after: Option<&'static str>,
+    /// The clause of the innermost compound command it sits in: `if`,
+    /// `elif`, `while`, `until` (a condition), `then`, `else`, `do`, `case`,
+    /// `{`, `(`, or `()` for a function body.
+    pub clause: Option<&'static str>,
 }
 
 /// A function definition found in a script.
@@ -183,6 +187,12 @@ fn construct_len(b: &[u8], i: usize) -> usize {
         }
         _ => 1,
     }
+}
+
+/// Length in bytes of the quoted/expanded construct starting at `i` (see
+/// the private `construct_len`), for readers of words outside this module.
+pub fn construct_len_pub(b: &[u8], i: usize) -> usize {
+    construct_len(b, i)
 }
 
 /// Length of the UTF-8 sequence that starts with byte `c`.
@@ -338,7 +348,7 @@ fn is_redirect(raw: &str) -> bool {
 
 #[derive(Debug)]
 enum Frame {
-    Compound(String, usize),
+    Compound(String, usize, &'static str),
     Case { line: usize, in_pattern: bool },
     Function(String, usize),
 }
@@ -397,8 +407,13 @@ pub fn parse(text: &str) -> Script {
             Frame::Function(n, _) => Some(n.clone()),
             _ => None,
         });
+        let clause = frames.last().map(|f| match f {
+            Frame::Compound(_, _, c) => *c,
+            Frame::Case { .. } => "case",
+            Frame::Function(..) => "()",
+        });
         let compound = frames.first().map(|f| match f {
-            Frame::Compound(k, l) => (k.clone(), *l),
+            Frame::Compound(k, l, _) => (k.clone(), *l),
             Frame::Case { line, .. } => ("case".to_string(), *line),
             Frame::Function(n, l) => (format!("{n}()"), *l),
         });
@@ -410,6 +425,7 @@ pub fn parse(text: &str) -> Script {
             function,
             compound,
             after,
+            clause,
         });
     }
 
@@ -445,26 +461,51 @@ pub fn parse(text: &str) -> Script {
         }
         match tok {
             Tok::Word(w) => {
+                // The word list of `for x in …` and the subject of
+                // `case … in` are expanded: they become the arguments of
+                // a `:` command, so that readers see their `$(…)` and
+                // `${x:=…}`.
                 if skip_to_sep {
+                    if w.raw == "in" && cur.is_empty() {
+                        skip_to_sep = false;
+                        cur.push(Word {
+                            raw: ":".into(),
+                            line: w.line,
+                        });
+                    }
                     continue;
                 }
                 if case_head {
                     if w.raw == "in" {
                         case_head = false;
+                        finish(&mut script, &frames, &mut cur, &mut after);
                         if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
                             *in_pattern = true;
                         }
+                    } else {
+                        if cur.is_empty() {
+                            cur.push(Word {
+                                raw: ":".into(),
+                                line: w.line,
+                            });
+                        }
+                        cur.push(w.clone());
                     }
                     continue;
                 }
                 if cur.is_empty() {
                     match w.raw.as_str() {
                         "if" | "while" | "until" => {
-                            frames.push(Frame::Compound(w.raw.clone(), w.line));
+                            let clause = match w.raw.as_str() {
+                                "if" => "if",
+                                "while" => "while",
+                                _ => "until",
+                            };
+                            frames.push(Frame::Compound(w.raw.clone(), w.line, clause));
                             continue;
                         }
                         "for" => {
-                            frames.push(Frame::Compound("for".into(), w.line));
+                            frames.push(Frame::Compound("for".into(), w.line, "do"));
                             skip_to_sep = true;
                             continue;
                         }
@@ -476,7 +517,18 @@ pub fn parse(text: &str) -> Script {
                             case_head = true;
                             continue;
                         }
-                        "then" | "else" | "elif" | "do" | "!" => continue,
+                        "then" | "else" | "elif" | "do" => {
+                            if let Some(Frame::Compound(_, _, c)) = frames.last_mut() {
+                                *c = match w.raw.as_str() {
+                                    "then" => "then",
+                                    "else" => "else",
+                                    "elif" => "elif",
+                                    _ => "do",
+                                };
+                            }
+                            continue;
+                        }
+                        "!" => continue,
                         "fi" | "done" | "esac" | "}" => {
                             frames.pop();
                             continue;
@@ -484,7 +536,7 @@ pub fn parse(text: &str) -> Script {
                         "{" => {
                             match pending_fn.take() {
                                 Some((name, line)) => frames.push(Frame::Function(name, line)),
-                                None => frames.push(Frame::Compound("{".into(), w.line)),
+                                None => frames.push(Frame::Compound("{".into(), w.line, "{")),
                             }
                             continue;
                         }
@@ -533,7 +585,7 @@ pub fn parse(text: &str) -> Script {
                 if cur.is_empty() {
                     match pending_fn.take() {
                         Some((name, line)) => frames.push(Frame::Function(name, line)),
-                        None => frames.push(Frame::Compound("(".into(), *l)),
+                        None => frames.push(Frame::Compound("(".into(), *l, "(")),
                     }
                 } else {
                     finish(&mut script, &frames, &mut cur, &mut after);
@@ -627,10 +679,42 @@ pub fn yes_no(value: &str) -> Option<bool> {
     }
 }
 
-fn is_name(s: &str) -> bool {
-    let mut c = s.chars();
-    matches!(c.next(), Some(ch) if ch == '_' || ch.is_ascii_alphabetic())
-        && c.all(|ch| ch == '_' || ch.is_ascii_alphanumeric())
+/// Length in bytes of the variable name at the start of `s`: letters,
+/// digits and `_`, plus the ports framework's `%%WORD%%` placeholders
+/// (`%%NAME%%_svcj_options` in a `files/*.in` script, which the port
+/// substitutes at build time).  0 when `s` does not start with a name.
+pub fn name_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()) {
+            i += 1;
+        } else if let Some(p) = placeholder_len(&s[i..]) {
+            i += p;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// Length of a `%%WORD%%` placeholder (upper-case letters, digits, `_`)
+/// at the start of `s`.
+fn placeholder_len(s: &str) -> Option<usize> {
+    let rest = s.strip_prefix("%%")?;
+    let end = rest.find("%%")?;
+    let word = &rest[..end];
+    (!word.is_empty()
+        && word
+            .bytes()
+            .all(|c| c == b'_' || c.is_ascii_uppercase() || c.is_ascii_digit()))
+    .then_some(end + 4)
+}
+
+/// True for a variable name (placeholders included, see [`name_len`]).
+pub fn is_name(s: &str) -> bool {
+    !s.is_empty() && name_len(s) == s.len()
 }
 
 /// Split `NAME=value` when `raw` is an assignment word.
@@ -657,6 +741,8 @@ pub struct Unknown(pub String);
 struct Expander<'a> {
     env: &'a mut Env,
     origin: Rc<str>,
+    /// Never assign (`${VAR:=x}` gives x but leaves VAR alone).
+    dry: bool,
 }
 
 impl Expander<'_> {
@@ -778,9 +864,7 @@ impl Expander<'_> {
                 return Ok(self.env.get(name).unwrap_or("").chars().count().to_string());
             }
         }
-        let end = inner
-            .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
-            .unwrap_or(inner.len());
+        let end = name_len(inner);
         let name = &inner[..end];
         if !is_name(name) {
             return Err(Unknown(format!("${{{inner}}} not known statically")));
@@ -816,7 +900,9 @@ impl Expander<'_> {
                     Ok(val.unwrap_or_default())
                 } else {
                     let v = self.word(arg)?;
-                    self.env.set(name, v.clone(), self.origin.clone());
+                    if !self.dry {
+                        self.env.set(name, v.clone(), self.origin.clone());
+                    }
                     Ok(v)
                 }
             }
@@ -860,7 +946,135 @@ impl Expander<'_> {
 /// Expand one raw word against `env`.  `${VAR:=x}` assigns into `env`,
 /// recording `origin`.
 pub fn expand(env: &mut Env, raw: &str, origin: Rc<str>) -> Result<String, Unknown> {
-    Expander { env, origin }.word(raw)
+    Expander {
+        env,
+        origin,
+        dry: false,
+    }
+    .word(raw)
+}
+
+/// Expand one raw word against `env` without assigning anything: the value
+/// the word would have, for code that is not evaluated (bodies of `if`,
+/// functions, `eval` strings in them).
+pub fn expand_dry(env: &mut Env, raw: &str) -> Result<String, Unknown> {
+    Expander {
+        env,
+        origin: Rc::from(""),
+        dry: true,
+    }
+    .word(raw)
+}
+
+/// The `${VAR:=arg}` and `${VAR=arg}` constructs of a raw word, anywhere in
+/// it (nested ones included): each variable and the raw text of its
+/// default.
+pub fn defaults_in(raw: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while let Some(p) = rest.find("${") {
+        let inner = &rest[p + 2..];
+        let end = name_len(inner);
+        let var = &inner[..end];
+        let after = &inner[end..];
+        let op = if after.starts_with(":=") {
+            2
+        } else if after.starts_with('=') {
+            1
+        } else {
+            0
+        };
+        if op > 0 && is_name(var) {
+            let b = rest.as_bytes();
+            let len = construct_len(b, p);
+            let arg = inside(rest, p, p + len, 2 + end + op, b'}');
+            out.push((var.to_string(), arg.to_string()));
+        }
+        rest = &inner[end..];
+    }
+    out
+}
+
+/// True when the raw value of `var=value` only keeps an earlier value:
+/// `${var:-x}`, `${var-x}`, `${var:=x}` or `${var=x}`, possibly in double
+/// quotes, spanning the whole value.
+fn self_default(var: &str, value: &str) -> bool {
+    let v = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value);
+    let Some(inner) = v.strip_prefix("${") else {
+        return false;
+    };
+    if construct_len(v.as_bytes(), 0) != v.len() {
+        return false;
+    }
+    let Some(after) = inner.strip_prefix(var) else {
+        return false;
+    };
+    [":-", "-", ":=", "="].iter().any(|o| after.starts_with(o))
+}
+
+/// The variable a test command checks for emptiness: `[ -z "$X" ]`,
+/// `test -z "${X}"`, `[ "$X" = "" ]` give `(X, true)` (true when X is
+/// empty); `[ -n "$X" ]` gives `(X, false)`.
+fn emptiness_test(cmd: &Command) -> Option<(String, bool)> {
+    let w: Vec<String> = cmd.words.iter().map(|w| unquote_simple(&w.raw)).collect();
+    let w: Vec<&str> = w.iter().map(String::as_str).collect();
+    let (op, var) = match w.as_slice() {
+        ["[", op @ ("-z" | "-n"), v, "]"] | ["test", op @ ("-z" | "-n"), v] => (*op, *v),
+        ["[", v, "=", "", "]"] | ["[", "", "=", v, "]"] | ["test", v, "=", ""] => ("-z", *v),
+        _ => return None,
+    };
+    let name = var
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| var.strip_prefix('$'))?;
+    is_name(name).then(|| (name.to_string(), op == "-z"))
+}
+
+/// The `if` blocks (by line) of the form `if [ -z "$X" ]; then X=…; fi`:
+/// one emptiness test as the condition, only assignments to X in `then`,
+/// no `else`/`elif`, nothing nested.  Each gives X.
+fn if_defaults(script: &Script) -> HashMap<usize, String> {
+    let mut blocks: HashMap<usize, Vec<&Command>> = HashMap::new();
+    for c in &script.commands {
+        if let Some((kind, line)) = &c.compound {
+            if kind == "if" && c.function.is_none() {
+                blocks.entry(*line).or_default().push(c);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for (line, cmds) in blocks {
+        let [cond, body @ ..] = cmds.as_slice() else {
+            continue;
+        };
+        if body.is_empty() || cond.clause != Some("if") || cond.depth != 1 {
+            continue;
+        }
+        let Some((var, true)) = emptiness_test(cond) else {
+            continue;
+        };
+        let ok = body.iter().all(|c| {
+            c.depth == 1
+                && c.clause == Some("then")
+                && c.after.is_none()
+                && single_assignment(c) == Some(var.as_str())
+        });
+        if ok {
+            out.insert(line, var);
+        }
+    }
+    out
+}
+
+/// The variable a command assigns when it is a single `VAR=value` word.
+fn single_assignment(cmd: &Command) -> Option<&str> {
+    match cmd.words.as_slice() {
+        [w] => split_assignment(&w.raw).map(|(v, _)| v),
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -890,6 +1104,24 @@ pub struct Assignment {
     pub kind: AssignKind,
     /// True when it was evaluated after `load_rc_config`.
     pub after_load: bool,
+    /// Where it sits: evaluated top-level code, or code that was only
+    /// read (a conditional body, a function).
+    pub place: Place,
+    /// True when it comes from the string of an `eval`.
+    pub via_eval: bool,
+}
+
+/// Where an assignment sits in a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Unconditional top-level code: evaluated.
+    TopLevel,
+    /// The body of `if`/`case`/a loop, or after `&&`/`||`: read, not
+    /// evaluated (except the recognised "set when empty" defaults, which
+    /// are [`Place::TopLevel`] with [`AssignKind::Default`]).
+    Conditional,
+    /// The body of a function: read, not evaluated.
+    Function,
 }
 
 /// Host-path helper: `root` joined with an absolute host path.
@@ -958,6 +1190,27 @@ struct Pass<'a> {
     load_conf: bool,
     saw_load: Option<usize>,
     saw_run: Option<usize>,
+    /// True while evaluating the string of an `eval`.
+    via_eval: bool,
+}
+
+/// Maximum nesting of `eval` strings read.
+const MAX_EVAL_DEPTH: usize = 4;
+
+/// The commands of an `eval` string (or of any shell text found in a
+/// word: a method string, a command substitution), placed at `line`.
+pub fn eval_script(text: &str, line: usize) -> Script {
+    let mut s = parse(text);
+    for c in &mut s.commands {
+        c.line = line;
+        for w in c.words.iter_mut().chain(c.redirects.iter_mut()) {
+            w.line = line;
+        }
+    }
+    for f in &mut s.functions {
+        f.line = line;
+    }
+    s
 }
 
 impl Loader {
@@ -1034,6 +1287,7 @@ impl Loader {
             load_conf: false,
             saw_load: None,
             saw_run: None,
+            via_eval: false,
         };
         self.run(&script, &file, &mut pass, depth, false);
         true
@@ -1050,8 +1304,23 @@ impl Loader {
         is_script: bool,
     ) {
         let mut noted_compound: Option<usize> = None;
+        // `if [ -z "$X" ]; then X=…; fi` (no else): a default for X.
+        let if_defaults = if is_script {
+            if_defaults(script)
+        } else {
+            HashMap::new()
+        };
         for (idx, cmd) in script.commands.iter().enumerate() {
+            let prev = idx.checked_sub(1).map(|p| &script.commands[p]);
             if cmd.depth > 0 {
+                if let Some((_, line)) = &cmd.compound {
+                    if let Some(var) = if_defaults.get(line) {
+                        if cmd.clause == Some("then") {
+                            self.conditional_default(pass, var, cmd, file);
+                        }
+                        continue;
+                    }
+                }
                 if let Some((kind, line)) = &cmd.compound {
                     let is_fn = kind.ends_with("()");
                     if noted_compound != Some(*line) && !(is_script && is_fn) {
@@ -1074,11 +1343,29 @@ impl Loader {
                             pass.saw_run = Some(cmd.line);
                         }
                     }
+                    let place = if cmd.function.is_some() {
+                        Place::Function
+                    } else {
+                        Place::Conditional
+                    };
+                    self.read_only(pass, cmd, place, 0);
                 }
                 continue;
             }
             if let Some(op) = cmd.after {
-                let prev = idx.checked_sub(1).map(|p| &script.commands[p]);
+                // `[ -z "$X" ] && X=…` / `[ -n "$X" ] || X=…`: a default.
+                if is_script && op != "|" {
+                    let guard = prev.and_then(emptiness_test);
+                    if let (Some((var, empty)), Some(target)) = (guard, single_assignment(cmd)) {
+                        if var == target
+                            && empty == (op == "&&")
+                            && prev.is_some_and(|p| p.after.is_none())
+                        {
+                            self.conditional_default(pass, &var, cmd, file);
+                            continue;
+                        }
+                    }
+                }
                 if !(op == "&&" && guarded_include(prev, cmd)) {
                     let what = cmd.words.first().map_or("", |w| w.raw.as_str());
                     let text = if op == "|" {
@@ -1091,6 +1378,9 @@ impl Loader {
                         line: cmd.line,
                         text,
                     });
+                    if is_script {
+                        self.read_only(pass, cmd, Place::Conditional, 0);
+                    }
                     continue;
                 }
             }
@@ -1121,6 +1411,38 @@ impl Loader {
                             self.assign(pass, &a.raw, cmd.line, &origin, file);
                         }
                     }
+                }
+                "eval" if is_script => {
+                    let mut text = Vec::new();
+                    for a in args {
+                        match expand(pass.env, &a.raw, origin.clone()) {
+                            Ok(t) => text.push(t),
+                            Err(Unknown(why)) => {
+                                pass.notes.push(Note {
+                                    file: file.to_string(),
+                                    line: cmd.line,
+                                    text: format!("eval not evaluated: {why}"),
+                                });
+                                text.clear();
+                                break;
+                            }
+                        }
+                    }
+                    if text.is_empty() {
+                        continue;
+                    }
+                    if depth >= MAX_EVAL_DEPTH + MAX_INCLUDE_DEPTH {
+                        pass.notes.push(Note {
+                            file: file.to_string(),
+                            line: cmd.line,
+                            text: "eval not evaluated: nested too deep".into(),
+                        });
+                        continue;
+                    }
+                    let sub = eval_script(&text.join(" "), cmd.line);
+                    let was = std::mem::replace(&mut pass.via_eval, true);
+                    self.run(&sub, file, pass, depth + 1, is_script);
+                    pass.via_eval = was;
                 }
                 "." | "source" => {
                     let Some(a) = args.first() else { continue };
@@ -1184,13 +1506,120 @@ impl Loader {
                 "run_rc_command" if is_script => {
                     pass.saw_run.get_or_insert(cmd.line);
                 }
-                _ if is_script => {}
+                _ if is_script => {
+                    // `cmd ${VAR:=x}` assigns VAR as a side effect.
+                    for a in args {
+                        if !defaults_in(&a.raw).is_empty() {
+                            self.default_words(pass, &a.raw, cmd.line, &origin, file);
+                        }
+                    }
+                }
                 other => pass.notes.push(Note {
                     file: file.to_string(),
                     line: cmd.line,
                     text: format!("command `{other}` not run"),
                 }),
             }
+        }
+    }
+
+    /// `X=value` of a recognised "set X when it is empty" construct: applied
+    /// like `${X:=value}`.
+    fn conditional_default(
+        &mut self,
+        pass: &mut Pass<'_>,
+        var: &str,
+        cmd: &Command,
+        file: &Rc<str>,
+    ) {
+        let Some(w) = cmd.words.first() else { return };
+        let Some((_, value)) = split_assignment(&w.raw) else {
+            return;
+        };
+        let origin: Rc<str> = format!("{file}:{}", cmd.line).into();
+        let v = expand(pass.env, value, origin.clone());
+        let empty = pass.env.get(var).is_none_or(str::is_empty);
+        match &v {
+            Ok(v) if empty => pass.env.set(var, v.clone(), origin),
+            Ok(_) => {}
+            Err(Unknown(why)) => pass.notes.push(Note {
+                file: file.to_string(),
+                line: cmd.line,
+                text: format!("{var} left unchanged: {why}"),
+            }),
+        }
+        let (after_load, via_eval) = (pass.saw_load.is_some(), pass.via_eval);
+        if let Some(a) = pass.assignments.as_deref_mut() {
+            a.push(Assignment {
+                var: var.to_string(),
+                value: v.ok(),
+                line: cmd.line,
+                kind: AssignKind::Default,
+                after_load,
+                place: Place::TopLevel,
+                via_eval,
+            });
+        }
+    }
+
+    /// Record, without evaluating anything, the assignments of a command
+    /// that is not evaluated (in a function or a conditional body):
+    /// `VAR=x` words, `${VAR:=x}` anywhere, and the same in `eval` strings.
+    fn read_only(&mut self, pass: &mut Pass<'_>, cmd: &Command, place: Place, depth: usize) {
+        if pass.assignments.is_none() {
+            return;
+        }
+        let n_assign = cmd
+            .words
+            .iter()
+            .take_while(|w| split_assignment(&w.raw).is_some())
+            .count();
+        let first = cmd.words.get(n_assign).map(|w| unquote_simple(&w.raw));
+        let mut found: Vec<Assignment> = Vec::new();
+        let (after_load, via_eval) = (pass.saw_load.is_some(), pass.via_eval || depth > 0);
+        let mut record = |var: &str, value: Option<String>, kind: AssignKind| {
+            found.push(Assignment {
+                var: var.to_string(),
+                value,
+                line: cmd.line,
+                kind,
+                after_load,
+                place,
+                via_eval,
+            });
+        };
+        for (i, w) in cmd.words.iter().enumerate() {
+            let declares = i < n_assign
+                || (i > n_assign && matches!(first.as_deref(), Some("export" | "readonly")));
+            if declares {
+                if let Some((var, value)) = split_assignment(&w.raw) {
+                    let kind = if self_default(var, value) {
+                        AssignKind::Default
+                    } else {
+                        AssignKind::Plain
+                    };
+                    record(var, expand_dry(pass.env, value).ok(), kind);
+                }
+            }
+            for (var, arg) in defaults_in(&w.raw) {
+                record(&var, expand_dry(pass.env, &arg).ok(), AssignKind::Default);
+            }
+        }
+        let mut subs = Vec::new();
+        if first.as_deref() == Some("eval") && depth < MAX_EVAL_DEPTH {
+            let text: Result<Vec<String>, Unknown> = cmd.words[n_assign + 1..]
+                .iter()
+                .map(|w| expand_dry(pass.env, &w.raw))
+                .collect();
+            if let Ok(text) = text {
+                subs = eval_script(&text.join(" "), cmd.line).commands;
+            }
+        }
+        if let Some(a) = pass.assignments.as_deref_mut() {
+            a.extend(found);
+        }
+        for c in &subs {
+            self.read_only(pass, c, place, depth + 1);
         }
     }
 
@@ -1205,6 +1634,11 @@ impl Loader {
         let Some((var, value)) = split_assignment(raw) else {
             return;
         };
+        // `${OTHER:=x}` in the value assigns OTHER as well.
+        let inner = defaults_in(value);
+        if !inner.is_empty() && !self_default(var, value) {
+            self.record_defaults(pass, &inner, line, origin);
+        }
         let v = expand(pass.env, value, origin.clone());
         match &v {
             Ok(v) => pass.env.set(var, v.clone(), origin.clone()),
@@ -1214,13 +1648,46 @@ impl Loader {
                 text: format!("{var} left unchanged: {why}"),
             }),
         }
+        let (after_load, via_eval) = (pass.saw_load.is_some(), pass.via_eval);
         if let Some(a) = pass.assignments.as_deref_mut() {
+            let kind = if self_default(var, value) {
+                AssignKind::Default
+            } else {
+                AssignKind::Plain
+            };
             a.push(Assignment {
                 var: var.to_string(),
                 value: v.ok(),
                 line,
-                kind: AssignKind::Plain,
-                after_load: pass.saw_load.is_some(),
+                kind,
+                after_load,
+                place: Place::TopLevel,
+                via_eval,
+            });
+        }
+    }
+
+    /// Record `${VAR:=x}` defaults (before the word is expanded).
+    fn record_defaults(
+        &mut self,
+        pass: &mut Pass<'_>,
+        defaults: &[(String, String)],
+        line: usize,
+        origin: &Rc<str>,
+    ) {
+        let (after_load, via_eval) = (pass.saw_load.is_some(), pass.via_eval);
+        let Some(a) = pass.assignments.as_deref_mut() else {
+            return;
+        };
+        for (var, arg) in defaults {
+            a.push(Assignment {
+                var: var.clone(),
+                value: expand(pass.env, arg, origin.clone()).ok(),
+                line,
+                kind: AssignKind::Default,
+                after_load,
+                place: Place::TopLevel,
+                via_eval,
             });
         }
     }
@@ -1235,36 +1702,9 @@ impl Loader {
         file: &Rc<str>,
     ) {
         // Record which variables this word defaults, for lint.
-        if let Some(a) = pass.assignments.as_deref_mut() {
-            let mut rest = raw;
-            while let Some(p) = rest.find("${") {
-                let inner = &rest[p + 2..];
-                let end = inner
-                    .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
-                    .unwrap_or(inner.len());
-                let var = &inner[..end];
-                let after = &inner[end..];
-                let op = if after.starts_with(":=") {
-                    2
-                } else if after.starts_with('=') {
-                    1
-                } else {
-                    0
-                };
-                if op > 0 && is_name(var) {
-                    let b = rest.as_bytes();
-                    let len = construct_len(b, p);
-                    let arg = inside(rest, p, p + len, 2 + end + op, b'}');
-                    a.push(Assignment {
-                        var: var.to_string(),
-                        value: expand(pass.env, arg, origin.clone()).ok(),
-                        line,
-                        kind: AssignKind::Default,
-                        after_load: pass.saw_load.is_some(),
-                    });
-                }
-                rest = &inner[end..];
-            }
+        if pass.assignments.is_some() {
+            let d = defaults_in(raw);
+            self.record_defaults(pass, &d, line, origin);
         }
         if let Err(Unknown(why)) = expand(pass.env, raw, origin.clone()) {
             pass.notes.push(Note {
@@ -1383,8 +1823,10 @@ impl Loader {
     pub fn read_script(&mut self, host: &Path) -> std::io::Result<RcScript> {
         let real = self.real(host);
         let text = std::fs::read(&real)?;
-        let script = parse(&String::from_utf8_lossy(&text));
-        let rc = evaluate(script, host, self, true);
+        let text = String::from_utf8_lossy(&text);
+        let script = parse(&text);
+        let mut rc = evaluate(script, host, self, true);
+        rc.keywords = keywords(&text);
         Ok(rc)
     }
 }
@@ -1406,6 +1848,23 @@ pub struct RcScript {
     pub run_rc_command: Option<usize>,
     /// Constructs of the script (or of rc.conf) that were skipped.
     pub notes: Vec<Note>,
+    /// The words of its `# KEYWORD:` lines (rcorder(8)), with their line.
+    pub keywords: Vec<(String, usize)>,
+}
+
+/// The words of the `# KEYWORD:` comment lines of an rc.d script, each
+/// with its 1-based line.
+pub fn keywords(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (n, l) in text.lines().enumerate() {
+        let Some(rest) = l.trim_start().strip_prefix('#') else {
+            continue;
+        };
+        if let Some(words) = rest.trim_start().strip_prefix("KEYWORD:") {
+            out.extend(words.split_whitespace().map(|w| (w.to_string(), n + 1)));
+        }
+    }
+    out
 }
 
 impl RcScript {
@@ -1455,6 +1914,7 @@ fn evaluate(script: Script, host: &Path, loader: &mut Loader, load_conf: bool) -
         load_conf,
         saw_load: None,
         saw_run: None,
+        via_eval: false,
     };
     loader.run(&script, &file, &mut pass, 0, true);
     let (load, run) = (pass.saw_load, pass.saw_run);
@@ -1466,6 +1926,7 @@ fn evaluate(script: Script, host: &Path, loader: &mut Loader, load_conf: bool) -
         load_rc_config: load,
         run_rc_command: run,
         notes,
+        keywords: Vec::new(),
     }
 }
 
@@ -1473,7 +1934,9 @@ fn evaluate(script: Script, host: &Path, loader: &mut Loader, load_conf: bool) -
 pub fn read_script_text(path: &str, text: &str) -> RcScript {
     let script = parse(text);
     let mut loader = Loader::new(Path::new("/nonexistent"), Path::new("/usr/local"));
-    evaluate(script, Path::new(path), &mut loader, false)
+    let mut rc = evaluate(script, Path::new(path), &mut loader, false);
+    rc.keywords = keywords(text);
+    rc
 }
 
 #[cfg(test)]
@@ -1494,6 +1957,7 @@ mod tests {
             load_conf: false,
             saw_load: None,
             saw_run: None,
+            via_eval: false,
         };
         loader.run(&script, &file, &mut pass, 0, false);
         (env, notes)
@@ -1622,6 +2086,8 @@ mod tests {
             vec![
                 ("true".into(), 2, Some("foo_start".into()), 3),
                 ("kldload".into(), 2, Some("foo_start".into()), 4),
+                // The subject of `case`, as the argument of `:`.
+                (":".into(), 2, Some("foo_start".into()), 6),
                 ("pgrep".into(), 2, Some("foo_start".into()), 7),
                 ("z=1".into(), 0, None, 11),
             ]
@@ -1868,6 +2334,118 @@ mod tests {
                     true
                 ),
                 ("foo_svcj", Some("YES"), 4, AssignKind::Plain, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholder_names() {
+        assert!(is_name("%%NAME%%_svcj_options"));
+        assert!(is_name("%%NAME%%"));
+        assert!(!is_name("%%name%%_x"), "placeholders are upper case");
+        assert!(!is_name("a%b"));
+        assert_eq!(name_len("x%%.*"), 1, "`${{x%%.*}}` is a pattern removal");
+        let s = read_script_text(
+            "/x",
+            "name=\"%%NAME%%\"\n: ${%%NAME%%_svcj_options:=\"mlock\"}\n%%NAME%%_svcj=YES\n",
+        );
+        assert_eq!(s.var("%%NAME%%_svcj_options"), Some("mlock"));
+        assert_eq!(s.var("%%NAME%%_svcj"), Some("YES"));
+        assert_eq!(get("d=a.b.c\ne=${d%%.*}\n", "e").as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn default_idioms_are_evaluated_as_defaults() {
+        let t = "name=foo\nfoo_a=admin\nload_rc_config $name\n\
+                 foo_a=${foo_a:-\"script\"}\nfoo_b=\"${foo_b:-script}\"\n\
+                 [ -z \"$foo_a\" ] && foo_a=no\n[ -z \"$foo_c\" ] && foo_c=c\n\
+                 [ -n \"$foo_d\" ] || foo_d=d\n\
+                 if [ -z \"${foo_e}\" ]; then\n\tfoo_e=e\nfi\n\
+                 if [ -z \"$foo_a\" ]; then\n\tfoo_a=no2\nfi\n\
+                 if [ -z \"$foo_f\" ]; then\n\tfoo_f=f\nelse\n\tfoo_f=g\nfi\n\
+                 eval \": \\${${name}_g:=\\\"gg\\\"}\"\nrun_rc_command \"$1\"\n";
+        let s = read_script_text("/x", t);
+        assert_eq!(s.var("foo_a"), Some("admin"));
+        assert_eq!(s.var("foo_b"), Some("script"));
+        assert_eq!(s.var("foo_c"), Some("c"));
+        assert_eq!(s.var("foo_d"), Some("d"));
+        assert_eq!(s.var("foo_e"), Some("e"));
+        assert_eq!(s.var("foo_f"), None, "an if with else is not a default");
+        assert_eq!(s.var("foo_g"), Some("gg"));
+        let kinds: Vec<(&str, AssignKind, Place, bool)> = s
+            .assignments
+            .iter()
+            .filter(|a| a.var != "name")
+            .map(|a| (a.var.as_str(), a.kind, a.place, a.via_eval))
+            .collect();
+        use AssignKind::*;
+        use Place::*;
+        assert_eq!(
+            kinds,
+            vec![
+                ("foo_a", Plain, TopLevel, false),
+                ("foo_a", Default, TopLevel, false),
+                ("foo_b", Default, TopLevel, false),
+                ("foo_a", Default, TopLevel, false),
+                ("foo_c", Default, TopLevel, false),
+                ("foo_d", Default, TopLevel, false),
+                ("foo_e", Default, TopLevel, false),
+                ("foo_a", Default, TopLevel, false),
+                ("foo_f", Plain, Conditional, false),
+                ("foo_f", Plain, Conditional, false),
+                ("foo_g", Default, TopLevel, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn unevaluated_code_is_read_for_assignments() {
+        let t = "name=foo\nf()\n{\n\tfoo_svcj=YES\n\tlocal foo_x=1\n}\n\
+                 true && eval \"${name}_svcj_options=mlock\"\nx=${foo_y:=yy}\n\
+                 run_rc_command \"$1\"\n";
+        let s = read_script_text("/x", t);
+        let got: Vec<(&str, Option<&str>, Place, bool, usize)> = s
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.var.as_str(),
+                    a.value.as_deref(),
+                    a.place,
+                    a.via_eval,
+                    a.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("name", Some("foo"), Place::TopLevel, false, 1),
+                ("foo_svcj", Some("YES"), Place::Function, false, 4),
+                (
+                    "foo_svcj_options",
+                    Some("mlock"),
+                    Place::Conditional,
+                    true,
+                    7
+                ),
+                ("foo_y", Some("yy"), Place::TopLevel, false, 8),
+                ("x", Some("yy"), Place::TopLevel, false, 8),
+            ]
+        );
+        assert_eq!(s.var("foo_svcj"), None, "never evaluated");
+        assert_eq!(s.var("foo_y"), Some("yy"));
+    }
+
+    #[test]
+    fn keyword_lines() {
+        let k = keywords("#!/bin/sh\n# PROVIDE: x\n# KEYWORD: nojail shutdown\n#KEYWORD: y\n");
+        assert_eq!(
+            k,
+            vec![
+                ("nojail".to_string(), 3),
+                ("shutdown".to_string(), 3),
+                ("y".to_string(), 4)
             ]
         );
     }

@@ -562,3 +562,172 @@ fn audit_yes_no_edge_cases() {
     assert!(has(d, Severity::Warning, "never calls load_rc_config"));
     fs::remove_dir_all(&t).unwrap();
 }
+
+/// The idiom fixtures (`tests/fixtures/lint/idioms`, issue 14): each
+/// starts with `# expect: SEVERITY:LINE:RULE: TEXT` lines, or `# expect:
+/// nothing`, and lint must produce exactly those findings, in that order
+/// (each message starting with TEXT), no more.
+#[test]
+fn lint_idioms_produce_exactly_their_findings() {
+    let files = lint_dir("idioms");
+    assert!(files.len() >= 29, "{}", files.len());
+    let mut failures = Vec::new();
+    for f in files {
+        let text = fs::read_to_string(&f).unwrap();
+        let expects: Vec<(String, usize, String, String)> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: "))
+            .filter(|e| *e != "nothing")
+            .map(|e| {
+                let mut p = e.splitn(4, ':');
+                let sev = p.next().unwrap().to_string();
+                let line = p.next().unwrap().parse().unwrap();
+                let rule = p.next().unwrap().to_string();
+                let msg = p.next().unwrap().trim().to_string();
+                (sev, line, rule, msg)
+            })
+            .collect();
+        let r = lint::lint_file(&f).unwrap();
+        let got: Vec<(String, usize, String, String)> = r
+            .findings
+            .iter()
+            .map(|x| {
+                (
+                    x.severity.to_string(),
+                    x.line,
+                    x.rule.to_string(),
+                    x.message.clone(),
+                )
+            })
+            .collect();
+        let ok = got.len() == expects.len()
+            && got
+                .iter()
+                .zip(&expects)
+                .all(|(g, e)| g.0 == e.0 && g.1 == e.1 && g.2 == e.2 && g.3.starts_with(&e.3));
+        if !ok {
+            failures.push(format!(
+                "{}:\n  want {expects:?}\n  got  {got:?}",
+                f.display()
+            ));
+        }
+        assert_eq!(r.has_errors(), expects.iter().any(|e| e.0 == "error"));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Audit reads scripts with the same reader as lint, so it gets the same
+/// fixes (issue 14): defaults written with eval or `[ -z ] &&`, read-only
+/// commands not reported, writes through `${SYSCTL}` reported, and a
+/// jailed `nojail` script warned about.
+#[test]
+fn audit_shares_the_lint_fixes() {
+    let head = |n: &str, kw: &str| {
+        format!(
+            "#!/bin/sh\n# PROVIDE: {n}\n# KEYWORD: {kw}\n. /etc/rc.subr\nname={n}\nrcvar={n}_enable\n\
+             start_cmd={n}_start\n"
+        )
+    };
+    let tail = |n: &str| format!("load_rc_config $name\n: ${{{n}_enable:=NO}}\n");
+    let a = format!(
+        "{}a_start()\n{{\n\tifconfig -l\n\troute -n get default\n}}\n{}\
+         eval \": \\${{${{name}}_svcj_options:=\\\"net_basic\\\"}}\"\nrun_rc_command \"$1\"\n",
+        head("a", "shutdown"),
+        tail("a")
+    );
+    let b = format!(
+        "{}b_start()\n{{\n\t${{SYSCTL}} kern.b=1\n}}\n{}\
+         [ -z \"$b_svcj_options\" ] && b_svcj_options=\"mlock\"\nrun_rc_command \"$1\"\n",
+        head("b", "shutdown"),
+        tail("b")
+    );
+    let c = format!(
+        "{}c_start()\n{{\n\t:\n}}\n{}: ${{c_svcj_options:=\"\"}}\nrun_rc_command \"$1\"\n",
+        head("c", "nojail shutdown"),
+        tail("c")
+    );
+    let t = temp_tree(&[
+        (
+            "/etc/rc.conf",
+            "a_enable=YES\na_svcj=YES\nb_enable=YES\nb_svcj=YES\nc_enable=YES\nc_svcj=YES\n",
+        ),
+        (
+            "/etc/rc.subr",
+            "[ -r /etc/local.rc.subr ] && . /etc/local.rc.subr\n",
+        ),
+        (
+            "/etc/local.rc.subr",
+            ". /usr/local/etc/rc.subr.d/svcj-tools.sh\n",
+        ),
+        ("/usr/local/etc/rc.subr.d/svcj-tools.sh", "#\n"),
+        ("/etc/rc.d/a", &a),
+        ("/etc/rc.d/b", &b),
+        ("/etc/rc.d/c", &c),
+    ]);
+    let r = audit::audit(&AuditConfig {
+        root: t.clone(),
+        localbase: "/usr/local".into(),
+    })
+    .unwrap();
+    let a = svc(&r, "a");
+    assert_eq!(a.options, "net_basic");
+    assert_eq!(a.options_from.as_deref(), Some("/etc/rc.d/a:15"));
+    assert!(a.findings.is_empty(), "{:?}", a.findings);
+    let b = svc(&r, "b");
+    assert_eq!(b.options, "mlock");
+    assert_eq!(b.options_from.as_deref(), Some("/etc/rc.d/b:14"));
+    assert!(
+        has(
+            b,
+            Severity::Error,
+            "/etc/rc.d/b:10: b_start() runs `sysctl`"
+        ),
+        "{:?}",
+        b.findings
+    );
+    assert_eq!(b.findings.len(), 1, "{:?}", b.findings);
+    let c = svc(&r, "c");
+    assert!(
+        has(
+            c,
+            Severity::Warning,
+            "/etc/rc.d/c:3: the script declares `# KEYWORD: nojail`"
+        ),
+        "{:?}",
+        c.findings
+    );
+    fs::remove_dir_all(&t).unwrap();
+}
+
+/// `svcj-check lint --json` on a mixed ports template
+/// (`tests/fixtures/lint/mixed`): the golden JSON pins file, line, rule,
+/// severity, message and fix of every finding.
+#[test]
+fn binary_lint_json_matches_golden_file() {
+    let dir = fixtures().join("lint/mixed");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svcj-check"))
+        .current_dir(&dir)
+        .args(["lint", "--json", "mixd.in"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65), "errors found → EX_DATAERR");
+    let text = String::from_utf8(out.stdout).unwrap();
+    golden(&dir.join("expected.json"), &text);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"enables-jail") && rules.contains(&"routing"));
+    // Same findings as the library's, in the same order.
+    let lib = lint::lint_file(&dir.join("mixd.in")).unwrap();
+    assert_eq!(rules.len(), lib.findings.len());
+    // A missing file is listed as unreadable, with EX_NOINPUT.
+    let (code, out, _) = svcj_check(&["lint", "--json", "/nonexistent/rc.d/x"]);
+    assert_eq!(code, Some(66));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["unreadable"][0]["file"], "/nonexistent/rc.d/x");
+    assert_eq!(v["summary"]["files"], 1);
+}

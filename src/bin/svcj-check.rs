@@ -80,6 +80,9 @@ enum Cmd {
     },
     /// Check rc.d scripts for service jail readiness (port maintainers)
     Lint {
+        /// Print one JSON document instead of text
+        #[arg(long)]
+        json: bool,
         /// The rc.d scripts to check
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
@@ -160,24 +163,35 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
             }
             Ok(if r.has_errors() { EX_CONFIG } else { 0 })
         }
-        Cmd::Lint { files } => {
+        Cmd::Lint { json, files } => {
             // Every file is checked even after a failure; the worst
             // outcome decides the exit status.
             let mut code = 0;
+            let mut reports = Vec::new();
+            let mut unreadable = Vec::new();
             for f in &files {
                 log::debug!("linting {}", f.display());
                 match lint::lint_file(f) {
                     Ok(r) => {
-                        print!("{}", r.render_text());
+                        if !json {
+                            print!("{}", r.render_text());
+                        }
                         if r.has_errors() && code == 0 {
                             code = EX_DATAERR;
+                        }
+                        if json {
+                            reports.push(r);
                         }
                     }
                     Err(e) => {
                         eprintln!("svcj-check: {e}");
                         code = e.exit_code();
+                        unreadable.push((f.display().to_string(), e.to_string()));
                     }
                 }
+            }
+            if json {
+                print_json(&lint::to_json(&reports, &unreadable));
             }
             Ok(code)
         }

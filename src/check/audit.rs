@@ -141,6 +141,10 @@ impl Enabled {
 /// One finding about a service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditFinding {
+    /// The rule id, for findings about the script (lint's ids, see
+    /// svcj-check(8)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong.
@@ -210,6 +214,7 @@ fn exposure_word<S: serde::Serializer>(
 impl ServiceAudit {
     fn push(&mut self, severity: Severity, message: String, fix: String) {
         self.findings.push(AuditFinding {
+            rule: None,
             severity,
             message,
             fix,
@@ -545,12 +550,29 @@ fn audit_one(
                 format!("set {svcj_var}=\"NO\" in rc.conf"),
             );
         }
+        if let Some((kw, line)) = lint::nojail_keyword(&s) {
+            svc.push(
+                Severity::Warning,
+                format!(
+                    "{}:{line}: the script declares `# KEYWORD: {kw}` (it must not run in a \
+                     jail), but {svcj_var} jails it: rc.subr does not read the keyword",
+                    s.path
+                ),
+                format!("set {svcj_var}=\"NO\" in rc.conf"),
+            );
+            if let Some(f) = svc.findings.last_mut() {
+                f.rule = Some("nojail-jailed");
+            }
+        }
         for f in lint::jail_findings(&s) {
             svc.push(
                 Severity::Error,
                 format!("cannot work jailed: {}:{}: {}", s.path, f.line, f.message),
                 f.fix,
             );
+            if let Some(x) = svc.findings.last_mut() {
+                x.rule = Some(f.rule);
+            }
         }
     }
     Some(svc)
