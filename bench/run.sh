@@ -200,6 +200,7 @@ _bn_start_overhead()
 	    -n "unshare" "unshare --pid --net --ipc --mount --fork --mount-proc /bin/true" \
 	    -n "bwrap" "bwrap --unshare-pid --unshare-net --unshare-ipc --bind / / --proc /proc --dev /dev /bin/true" \
 	    -n "svcj-exec" "$_bn_exec bench_start -- /bin/true" \
+	    -n "svcj-exec -R (limits)" "$_bn_exec -R 'memoryuse:deny=1g maxproc:deny=1000' bench_start -- /bin/true" \
 	    -n "svcj-exec -n" "$_bn_exec -n bench_start -- /bin/true"
 	_bn_log "start overhead"
 	"$@" >/dev/null || { _bn_say "hyperfine failed: $*"; return 1; }
@@ -216,7 +217,7 @@ _bn_start_overhead()
 	_bn_say "SVCJ_RUNDIR=<directory on $(df -T "$_bn_disk_rundir" | awk 'NR == 2 { print $2 }')> hyperfine -N --warmup 5 --runs $_bn_runs -n 'svcj-exec, registry on disk' 'target/release/svcj-exec bench_start -- /bin/true'"
 	_bn_say '```'
 	_bn_say ""
-	_bn_say "\`svcj-exec -n\` (dry run: parse and print, create nothing) is the cost of starting the binary itself. \"registry on disk\" puts SVCJ_RUNDIR on the work directory's file system instead of a tmpfs."
+	_bn_say "\`svcj-exec -R\` adds resource limits (the jail's cgroup: created, limited, joined and removed on Linux). \`svcj-exec -n\` (dry run: parse and print, create nothing) is the cost of starting the binary itself. \"registry on disk\" puts SVCJ_RUNDIR on the work directory's file system instead of a tmpfs."
 	_bn_say ""
 	python3 bench/hf2md.py table unshare "$_j" "$_bn_res/start-disk-registry.json" >> "$_bn_body"
 	_bn_say ""

@@ -66,6 +66,8 @@ mkdir -m 0700 "$SVCJ_RUNDIR" || exit 73
 # leaked process is found whatever namespace it ended up in.
 _sk_mark=svcj-soak-marker-$$
 _sk_passed=0
+# Resource limits for _sk_start (empty: none).
+_sk_rctl=
 _sk_failed=0
 # PID namespaces of every jail seen (one per line).
 _sk_nslog=$_sk_work/pidns
@@ -163,7 +165,8 @@ _sk_registered()
 #	background; its svcj-exec pid is left in _sk_pid.
 _sk_start()
 {
-	"$_sk_exec" -q "$1" -- /bin/sh -c 'sleep 1000' "$_sk_mark" \
+	"$_sk_exec" -q ${_sk_rctl:+-R "$_sk_rctl"} "$1" -- \
+	    /bin/sh -c 'sleep 1000' "$_sk_mark" \
 	    </dev/null >/dev/null 2>>"$_sk_work/exec.err" &
 	_sk_pid=$!
 }
@@ -204,6 +207,10 @@ _sk_leftovers()
 	done
 	_l=$(_sk_ours | tr '\n' ' ')
 	[ -n "$_l" ] && echo "processes: $_l"
+	# Resource limits: the jails' cgroups (Linux).
+	_l=$(find /sys/fs/cgroup -maxdepth 5 -type d -name 'svcj-soak_*' \
+	    2>/dev/null | tr '\n' ' ')
+	[ -n "$_l" ] && echo "cgroups: $_l"
 	return 0
 }
 
@@ -261,6 +268,9 @@ _sk_check_sigkill()
 	_err=""
 	_tries=0
 	_r=0
+	# With resource limits where the host has cgroups: no cgroup may be
+	# left either.
+	[ -d /sys/fs/cgroup ] && _sk_rctl="maxproc:deny=100"
 	while [ "$_r" -lt "$1" ] && [ -z "$_err" ]; do
 		for _d in 0 0.001 0.002 0.003 0.005 0.008 0.012 0.02 0.03 0.05 0.08; do
 			_sk_start soak_kill9
@@ -279,6 +289,7 @@ _sk_check_sigkill()
 		done
 		_r=$((_r + 1))
 	done
+	_sk_rctl=
 	[ -z "$_err" ]
 	_sk_result "sigkill: svcj-exec killed at $_tries points of a start blocks nothing" $? "$_err"
 }

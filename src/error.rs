@@ -42,6 +42,15 @@ pub enum Error {
     #[error("unknown service jail option: {0}")]
     UnknownOption(String),
 
+    /// A resource-limit rule (`<name>_svcj_rctl`) that rctl(8) or the
+    /// kernel would refuse.
+    #[error("invalid rctl rule {rule:?}: {reason}; fix: {fix}")]
+    BadRule {
+        rule: String,
+        reason: String,
+        fix: String,
+    },
+
     /// The caller lacks the privilege to create or enter jails.
     #[error("{0}: permission denied (must be run as root)")]
     NotRoot(String),
@@ -113,7 +122,8 @@ impl Error {
             | Error::BadJailName { .. }
             | Error::BadAddress { .. }
             | Error::SysvipcConflict { .. }
-            | Error::UnknownOption(_) => EX_DATAERR,
+            | Error::UnknownOption(_)
+            | Error::BadRule { .. } => EX_DATAERR,
             Error::NotRoot(_) | Error::Refused(_) | Error::CommandNotExecutable(_) => EX_NOPERM,
             Error::JailExists(_)
             | Error::NoSuchJail(_)

@@ -15,6 +15,7 @@ pub mod name;
 pub mod options;
 pub mod platform;
 pub mod rcconf;
+pub mod rctl;
 pub mod sysexits;
 
 pub use error::{Error, Result};

@@ -44,6 +44,9 @@ enum Cmd {
         /// Addresses as in <name>_svcj_ipaddrs (repeatable)
         #[arg(short = 'a', long = "addrs", value_name = "ADDRS")]
         addrs: Vec<String>,
+        /// Resource limits as in <name>_svcj_rctl (repeatable)
+        #[arg(short = 'R', long = "rctl", value_name = "RULES")]
+        rctl: Vec<String>,
         /// Option words, as in <name>_svcj_options
         #[arg(value_name = "WORD")]
         words: Vec<String>,
@@ -95,12 +98,23 @@ fn print_json(v: &serde_json::Value) {
 
 fn run(cmd: Cmd) -> Result<i32, Error> {
     match cmd {
-        Cmd::Options { json, addrs, words } => {
+        Cmd::Options {
+            json,
+            addrs,
+            rctl,
+            words,
+        } => {
             let r = options::check(&words, &addrs.join(" "))?;
+            let rules = svcj::rctl::parse(&rctl.join(" "))?;
             if json {
-                print_json(&r.to_json());
+                let mut v = r.to_json();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("rctl".into(), svcj::rctl::check_json(&rules));
+                }
+                print_json(&v);
             } else {
                 print!("{}", r.render_text(cfg!(target_os = "linux")));
+                print!("{}", svcj::rctl::check_text(&rules));
             }
             Ok(0)
         }

@@ -11,14 +11,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use svcj::name::{JailRef, ServiceName};
 use svcj::platform::{self, RunSpec};
-use svcj::{options, Error};
+use svcj::{options, rctl, Error};
 
 /// Run a command in a FreeBSD service jail (Linux: namespaces).
 #[derive(Parser, Debug)]
 #[command(
     name = "svcj-exec",
     version,
-    override_usage = "svcj-exec [-nqv] [-o OPTIONS]... [-a ADDRS]... [-l LOGFILE] NAME -- COMMAND [ARG]...\n       \
+    override_usage = "svcj-exec [-nqv] [-o OPTIONS]... [-a ADDRS]... [-R RULES]... [-l LOGFILE] NAME -- COMMAND [ARG]...\n       \
                       svcj-exec [-qv] -j JAIL -- COMMAND [ARG]..."
 )]
 struct Cli {
@@ -43,6 +43,16 @@ struct Cli {
         conflicts_with = "join"
     )]
     addrs: Vec<String>,
+
+    /// Resource limits, rctl(8) rules without the subject
+    /// (`memoryuse:deny=512M maxproc:deny=200`; repeatable)
+    #[arg(
+        short = 'R',
+        long = "rctl",
+        value_name = "RULES",
+        conflicts_with = "join"
+    )]
+    rctl: Vec<String>,
 
     /// Append the command's stdout and stderr to this file
     #[arg(
@@ -109,6 +119,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
 
     let raw_name = cli.name.as_deref().unwrap_or_default();
     let service = ServiceName::new(raw_name)?;
+    let rules = rctl::parse(&cli.rctl.join(" "))?;
     let mut parsed = options::parse(&cli.options.join(" "), &cli.addrs.join(" "))?;
     // As the newest rc.subr: a family the kernel lacks is left out.
     for w in parsed.drop_missing_families(platform::native().ip_features()) {
@@ -130,13 +141,19 @@ fn run(cli: Cli) -> Result<i32, Error> {
         for g in platform::linux_gaps(&parsed.params) {
             warn(cli.quiet, &g);
         }
+        for g in rctl::linux_gaps(&rules) {
+            warn(cli.quiet, &format!("{g}: not enforced"));
+        }
     }
     if cli.dry_run {
         println!("name={}", service.jail_name());
         println!("{}", parsed.params.jail_words().join(" "));
+        for r in rules.kernel_strings(service.jail_name().as_str()) {
+            println!("rctl={r}");
+        }
         return Ok(0);
     }
-    platform::native().create_and_run(&service.jail_name(), &parsed.params, &spec)
+    platform::native().create_and_run_limited(&service.jail_name(), &parsed.params, &rules, &spec)
 }
 
 fn main() -> ExitCode {

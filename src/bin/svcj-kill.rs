@@ -88,6 +88,12 @@ fn main() -> ExitCode {
     };
     match kill::kill(platform::native().as_ref(), &jail, &plan) {
         Ok(None) => {
+            // A start SIGKILLed before its command ran may have left the
+            // jail's (empty) cgroup: the stop removes it.
+            #[cfg(target_os = "linux")]
+            if let svcj::name::JailRef::Name(n) = &jail {
+                platform::linux::cgroup::remove_stale(n.as_str());
+            }
             if !cli.quiet {
                 eprintln!("svcj-kill: {jail}: no such jail, nothing to do");
             }

@@ -51,7 +51,7 @@ impl fmt::Display for Severity {
 /// The stable identifiers of lint's findings, each with its severity and
 /// a one-line summary (svcj-check(8) lists them; the `rules_are_documented`
 /// test keeps the two in step).
-pub const RULES: [(&str, Severity, &str); 24] = [
+pub const RULES: [(&str, Severity, &str); 25] = [
     (
         "not-rc-script",
         Severity::Error,
@@ -92,6 +92,11 @@ pub const RULES: [(&str, Severity, &str); 24] = [
         "bad-address",
         Severity::Error,
         "a bad address in <name>_svcj_ipaddrs",
+    ),
+    (
+        "bad-rctl",
+        Severity::Error,
+        "a rule rctl(8) refuses in <name>_svcj_rctl",
     ),
     (
         "enables-jail",
@@ -390,6 +395,7 @@ fn declaration_findings(s: &RcScript, file_name: &str) -> Vec<Finding> {
 
     let opt_var = format!("{name}_svcj_options");
     let addr_var = format!("{name}_svcj_ipaddrs");
+    let rctl_var = format!("{name}_svcj_rctl");
     let svcj_var = format!("{name}_svcj");
     let mut declared = false;
     for a in &s.assignments {
@@ -451,6 +457,16 @@ fn declaration_findings(s: &RcScript, file_name: &str) -> Vec<Finding> {
                         "give bare IPv4/IPv6 addresses separated by spaces".into(),
                     ));
                 }
+            }
+        } else if a.var == rctl_var {
+            if let Some(m) = a.value.as_deref().and_then(crate::rctl::lint_value) {
+                out.push(finding(
+                    "bad-rctl",
+                    Severity::Error,
+                    a.line,
+                    m,
+                    String::new(),
+                ));
             }
         } else if a.var == svcj_var || a.var == "svcj_all_enable" {
             let yes = a.value.as_deref().and_then(rcconf::yes_no) == Some(true);
@@ -1127,6 +1143,19 @@ mod tests {
             .into_iter()
             .map(|f| (f.line, f.severity, f.message))
             .collect()
+    }
+
+    #[test]
+    fn a_bad_default_rctl_rule_is_an_error() {
+        let f = lint(": ${foo_svcj_options:=\"net_basic\"}\n: ${foo_svcj_rctl:=\"maxproc:deny=5 cputime:deny=9\"}\n");
+        assert!(
+            f.iter()
+                .any(|(_, s, m)| *s == Severity::Error && m.contains("cputime:deny=9")),
+            "{f:?}"
+        );
+        let f =
+            lint(": ${foo_svcj_options:=\"net_basic\"}\n: ${foo_svcj_rctl:=\"maxproc:deny=5\"}\n");
+        assert!(!f.iter().any(|(_, s, _)| *s == Severity::Error), "{f:?}");
     }
 
     #[test]

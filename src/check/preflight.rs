@@ -532,6 +532,32 @@ pub fn root_item(p: &dyn Platform) -> Item {
     }
 }
 
+/// Resource limits (`<name>_svcj_rctl`): whether this host can enforce
+/// them.  A WARN only: services without limits are not affected, and a
+/// service with limits refuses to start (fails closed) with the same
+/// message.
+pub fn limits_item(available: std::result::Result<(), String>) -> Item {
+    match available {
+        Ok(()) => Item::new(
+            "limits",
+            Kind::Create,
+            State::Ok,
+            "resource limits (<name>_svcj_rctl) can be enforced",
+        ),
+        Err(why) => Item::new(
+            "limits",
+            Kind::Create,
+            State::Warn,
+            format!("services with <name>_svcj_rctl will not start: {why}"),
+        )
+        .fix(if cfg!(target_os = "freebsd") {
+            "add kern.racct.enable=1 to /boot/loader.conf and reboot"
+        } else {
+            "mount the cgroup file system (cgroup2 on /sys/fs/cgroup)"
+        }),
+    }
+}
+
 /// The nested-jail item, from `limits` (or the error reading them).
 pub fn nested_item(limits: crate::Result<NestedLimits>) -> Item {
     let n = match limits {
@@ -788,6 +814,7 @@ pub fn preflight(p: &dyn Platform, cfg: &Config) -> Report {
         root,
         platform_item(cfg, is_root),
         nested_item(read_limits(p)),
+        limits_item(p.limits_available()),
     ];
     items.extend(hook_items(cfg, cfg!(target_os = "freebsd")));
     Report { items }
@@ -797,6 +824,17 @@ pub fn preflight(p: &dyn Platform, cfg: &Config) -> Report {
 mod tests {
     use super::*;
     use crate::platform::fake::Fake;
+
+    #[test]
+    fn limits_unavailable_is_a_warning_with_the_fix() {
+        let i = limits_item(Err(crate::platform::freebsd::rctl::RACCT_FIX.into()));
+        assert_eq!(i.state, State::Warn);
+        assert!(i.detail.contains("kern.racct.enable=1"), "{}", i.detail);
+        assert!(i.fix.is_some());
+        assert_eq!(limits_item(Ok(())).state, State::Ok);
+        let r = Report { items: vec![i] };
+        assert_eq!(r.exit_code(), 0);
+    }
 
     struct Tree(PathBuf);
 

@@ -43,6 +43,9 @@ pub struct JailStatus {
     /// `allow.unprivileged_proc_debug`, `allow.suser`, as far as the
     /// parent has them), not because of an option.
     pub default_allow: Vec<String>,
+    /// Resource usage and limits (`<name>_svcj_rctl`), where the backend
+    /// can read them.
+    pub usage: Option<crate::platform::Usage>,
 }
 
 /// All service jails, or the one asked for.
@@ -98,6 +101,10 @@ fn describe(p: &dyn Platform, info: &JailInfo) -> JailStatus {
         allow,
         granted,
         default_allow,
+        usage: p.usage(info).unwrap_or_else(|e| {
+            log::debug!("{}: cannot read its usage: {e}", info.name);
+            None
+        }),
     }
 }
 
@@ -249,6 +256,9 @@ impl StatusReport {
             }
             if !j.addresses.is_empty() {
                 out.push_str(&super::wrap_words("  addresses:", &j.addresses, 4));
+            }
+            if let Some(u) = &j.usage {
+                out.push_str(&crate::rctl::render_usage(u));
             }
             if !j.default_allow.is_empty() {
                 let d: Vec<&str> = j

@@ -140,6 +140,29 @@ impl NestedLimits {
 /// Are test hooks (`SVCJ_SYSCTL_FILE`) honoured?  Only in debug builds.
 pub const TEST_HOOKS: bool = cfg!(debug_assertions);
 
+/// What a jail uses, and its limits (`svcj-check status`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    /// Memory in use, bytes (FreeBSD: `memoryuse`; Linux: the cgroup's
+    /// memory counter).
+    pub memory: Option<u64>,
+    /// Processes (Linux: tasks, threads included).
+    pub processes: Option<u64>,
+    /// CPU time used, microseconds.
+    pub cpu_usec: Option<u64>,
+    /// Each rule beside the usage of its resource, where that is known.
+    pub limits: Vec<LimitUsage>,
+}
+
+/// One rule and the current usage of its resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LimitUsage {
+    /// The rule.
+    pub rule: crate::rctl::Rule,
+    /// The usage it is compared with, in the resource's unit.
+    pub used: Option<u64>,
+}
+
 /// The one interface to the kernel.
 pub trait Platform {
     /// Short name of the backend (`freebsd`, `linux`, `fake`).
@@ -179,6 +202,45 @@ pub trait Platform {
     /// it and wait for `cmd` only (daemons it leaves behind keep the jail
     /// alive).  Returns the command's exit status (128+N for signal N).
     fn create_and_run(&self, name: &JailName, params: &JailParams, cmd: &RunSpec) -> Result<i32>;
+
+    /// [`Platform::create_and_run`] with resource limits (`<name>_svcj_rctl`)
+    /// in force before the jail's first process runs, and gone with the
+    /// jail.  Without rules this is `create_and_run`; a backend that
+    /// cannot enforce limits refuses rules (fail closed: a service that
+    /// asked for limits never runs without them).
+    fn create_and_run_limited(
+        &self,
+        name: &JailName,
+        params: &JailParams,
+        rules: &crate::rctl::Rules,
+        cmd: &RunSpec,
+    ) -> Result<i32> {
+        if rules.is_empty() {
+            return self.create_and_run(name, params, cmd);
+        }
+        Err(Error::Unavailable(format!(
+            "{name}: the {} backend cannot enforce resource limits",
+            self.name()
+        )))
+    }
+
+    /// Whether this host can enforce resource limits at all: `Err` with
+    /// the reason and the fix (FreeBSD: `kern.racct.enable=0`).  The
+    /// default is no.
+    fn limits_available(&self) -> std::result::Result<(), String> {
+        Err(format!(
+            "the {} backend has no resource limits",
+            self.name()
+        ))
+    }
+
+    /// Resource usage and limits of a running jail, as far as the backend
+    /// can read them (`None`: nothing to read, e.g. no limits and no
+    /// accounting).
+    fn usage(&self, jail: &JailInfo) -> Result<Option<Usage>> {
+        let _ = jail;
+        Ok(None)
+    }
 
     /// Run `cmd` inside the existing jail and wait for it.
     fn join_and_run(&self, jail: &JailInfo, cmd: &RunSpec) -> Result<i32>;

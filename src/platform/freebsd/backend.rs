@@ -77,6 +77,11 @@ pub trait Kernel {
         jid: i32,
         timeout: Option<Duration>,
     ) -> Result<std::result::Result<Option<i32>, ChildFailure>>;
+    /// The rctl system calls (module `rctl`); the default is a kernel
+    /// without resource accounting.
+    fn rctl(&self) -> &dyn super::rctl::RctlKernel {
+        &super::rctl::NoRacct
+    }
 }
 
 /// Is jail parameter `name` known to the kernel
@@ -387,6 +392,52 @@ impl<K: Kernel> Platform for Backend<K> {
         }
     }
 
+    fn create_and_run_limited(
+        &self,
+        name: &JailName,
+        params: &JailParams,
+        rules: &crate::rctl::Rules,
+        cmd: &RunSpec,
+    ) -> Result<i32> {
+        if rules.is_empty() {
+            return self.create_and_run(name, params, cmd);
+        }
+        if !self.privileged() {
+            return Err(Error::NotRoot(format!("cannot create jail {name}")));
+        }
+        if self.jid_by_name(name.as_str())?.is_some() {
+            return Err(Error::JailExists(name.to_string()));
+        }
+        // The rules are in force before the jail's first process exists
+        // (the kernel keeps jail rules by name).
+        super::rctl::install(self.k.rctl(), name.as_str(), rules)?;
+        let r = self.create_and_run(name, params, cmd);
+        // Gone with the jail: a refused or failed start, or a command
+        // whose jail ended with it.
+        let ended = match &r {
+            Ok(0) => self.jid_by_name(name.as_str()).ok().flatten().is_none(),
+            _ => true,
+        };
+        if ended {
+            if let Err(e) = super::rctl::uninstall(self.k.rctl(), name.as_str()) {
+                log::warn!("{name}: {e}");
+            }
+        }
+        r
+    }
+
+    fn limits_available(&self) -> std::result::Result<(), String> {
+        if self.k.rctl().racct_enabled() {
+            Ok(())
+        } else {
+            Err(super::rctl::RACCT_FIX.to_string())
+        }
+    }
+
+    fn usage(&self, jail: &JailInfo) -> Result<Option<crate::platform::Usage>> {
+        Ok(super::rctl::usage(self.k.rctl(), &jail.name))
+    }
+
     fn join_and_run(&self, jail: &JailInfo, cmd: &RunSpec) -> Result<i32> {
         self.join_and_run_bounded_inner(jail, cmd, None)
             .map(|s| s.unwrap_or(128 + libc::SIGKILL))
@@ -422,6 +473,17 @@ impl<K: Kernel> Platform for Backend<K> {
 
     fn remove(&self, jail: &JailInfo) -> Result<()> {
         log::debug!("remove: jail_remove({}) {}", jail.jid, jail.name);
+        let removed = self.remove_jail(jail);
+        // The jail's rules go with it (a service jail's subject only).
+        if removed.is_ok() && jail.name.starts_with(crate::name::JAIL_PREFIX) {
+            super::rctl::uninstall(self.k.rctl(), &jail.name)?;
+        }
+        removed
+    }
+}
+
+impl<K: Kernel> Backend<K> {
+    fn remove_jail(&self, jail: &JailInfo) -> Result<()> {
         match self.k.jail_remove(jail.jid) {
             // EINVAL: no such jail (already gone with its last process).
             Ok(()) | Err(libc::EINVAL) => Ok(()),

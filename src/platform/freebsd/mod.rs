@@ -27,6 +27,7 @@ pub mod jailparam;
 pub mod kproc;
 #[cfg(test)]
 pub mod model;
+pub mod rctl;
 
 #[cfg(target_os = "freebsd")]
 mod sys;

@@ -170,6 +170,10 @@ fn attach_hook(
 }
 
 impl Kernel for Sys {
+    fn rctl(&self) -> &dyn super::rctl::RctlKernel {
+        &super::rctl::Sys
+    }
+
     fn privileged(&self) -> bool {
         nix::unistd::geteuid().is_root()
     }

@@ -45,6 +45,7 @@
 //! verified to be the jail's reaper (module `registry`).
 
 mod caps;
+pub mod cgroup;
 mod join;
 mod mounts;
 mod reaper;
@@ -332,6 +333,15 @@ impl Linux {
             plan.ns.iter().map(|(n, _, _)| *n).collect::<Vec<_>>(),
             caps::names(plan.keep).join(" ")
         );
+        // A jail with a cgroup: the entrant joins it first, so that what
+        // it runs counts against the jail's limits.
+        let cg = if inside {
+            None
+        } else {
+            cgroup::Cgroup::of_process(entry.reaper, &jail.name)
+                .map(|c| c.join_handles())
+                .transpose()?
+        };
         match timeout {
             None => {
                 let pass = SignalPass::install();
@@ -340,6 +350,9 @@ impl Linux {
                 let pid = unsafe { libc::fork() };
                 if pid == 0 {
                     pass.restore();
+                    if let Err(msg) = cg.as_ref().map_or(Ok(()), |h| h.enter()) {
+                        reaper::child_error(&msg);
+                    }
                     join::enter(&plan);
                 }
                 if pid < 0 {
@@ -349,7 +362,7 @@ impl Linux {
                 drop(plan);
                 wait_child_forwarding(pass, pid)
             }
-            Some(t) => run_bounded(plan, t),
+            Some(t) => run_bounded(plan, cg, t),
         }
     }
 }
@@ -357,9 +370,14 @@ impl Linux {
 /// The stop command of `svcj-kill`: the entrant started through `duct`
 /// (its pre-exec hook is [`join::enter`], which forks the final child
 /// itself and never returns to std's exec), bounded by `timeout`.
-fn run_bounded(plan: join::Plan, timeout: Duration) -> Result<Option<i32>> {
+fn run_bounded(
+    plan: join::Plan,
+    cg: Option<cgroup::JoinHandles>,
+    timeout: Duration,
+) -> Result<Option<i32>> {
     use std::os::unix::process::CommandExt;
     let plan = std::sync::Arc::new(plan);
+    let cg = std::sync::Arc::new(cg);
     let hook = std::sync::Arc::clone(&plan);
     let handle = duct::cmd(
         std::ffi::OsStr::from_bytes(plan.path.as_bytes()),
@@ -367,10 +385,18 @@ fn run_bounded(plan: join::Plan, timeout: Duration) -> Result<Option<i32>> {
     )
     .before_spawn(move |c| {
         let hook = std::sync::Arc::clone(&hook);
+        let cg = std::sync::Arc::clone(&cg);
         // SAFETY: the hook runs in the forked child of a single-threaded
         // process (svcj-kill starts no threads) and only makes system
         // calls before it execs or exits.
-        unsafe { c.pre_exec(move || join::enter(&hook)) };
+        unsafe {
+            c.pre_exec(move || {
+                if let Some(h) = cg.as_ref() {
+                    h.enter().map_err(std::io::Error::other)?;
+                }
+                join::enter(&hook)
+            })
+        };
         Ok(())
     })
     .unchecked()
@@ -437,6 +463,30 @@ impl Platform for Linux {
     }
 
     fn create_and_run(&self, name: &JailName, params: &JailParams, cmd: &RunSpec) -> Result<i32> {
+        self.create_and_run_limited(name, params, &crate::rctl::Rules::default(), cmd)
+    }
+
+    fn limits_available(&self) -> std::result::Result<(), String> {
+        cgroup::available()
+    }
+
+    fn usage(&self, jail: &JailInfo) -> Result<Option<super::Usage>> {
+        let Some(entry) = self.entry_of(jail)? else {
+            return Ok(None);
+        };
+        if registry::vantage(&entry) != registry::Vantage::Host {
+            return Ok(None);
+        }
+        Ok(cgroup::Cgroup::of_process(entry.reaper, &jail.name).map(|c| c.usage()))
+    }
+
+    fn create_and_run_limited(
+        &self,
+        name: &JailName,
+        params: &JailParams,
+        rules: &crate::rctl::Rules,
+        cmd: &RunSpec,
+    ) -> Result<i32> {
         // Everything that can be refused is checked before anything exists.
         if !self.privileged() {
             return Err(Error::NotRoot(format!("creating {name}")));
@@ -449,6 +499,15 @@ impl Platform for Linux {
             return Err(Error::JailExists(name.to_string()));
         }
         let log = cmd.console_log.as_deref().map(open_log).transpose()?;
+        // Resource limits: the jail's cgroup, made and limited now (under
+        // the lock), joined by the reaper first thing; removed on every
+        // way out below unless the jail lives on.
+        let mut cg = cgroup::Guard::new(if rules.is_empty() {
+            None
+        } else {
+            Some(cgroup::Cgroup::create(name.as_str(), rules)?)
+        });
+        let cg_handles = cg.handles()?;
 
         let (status_r, status_w) = pipe()?;
         let hostpidns = registry::own_pidns();
@@ -488,6 +547,7 @@ impl Platform for Linux {
                 registry: &self.registry,
                 name: name.as_str(),
                 hostpidns,
+                cgroup: cg_handles,
             });
         }
         // The reaper registers the jail, then lets go of the lock (the
@@ -496,6 +556,7 @@ impl Platform for Linux {
         drop(own_pid_ns);
         drop(status_w);
         drop(log);
+        drop(cg_handles);
         log::debug!("{name}: reaper {pid}");
 
         let msg = wait_report(pass, &status_r, pid);
@@ -527,6 +588,10 @@ impl Platform for Linux {
                         log::warn!("{name}: removing the jail after the failed start: {e}");
                         return Err(e);
                     }
+                } else {
+                    // The jail lives on (a daemon): its reaper removes the
+                    // cgroup when the last process has left.
+                    cg.disarm();
                 }
                 Ok(code)
             }
@@ -567,7 +632,15 @@ impl Platform for Linux {
             return Ok(Vec::new());
         };
         let m = match registry::vantage(&entry) {
-            registry::Vantage::Host => members_of(Path::new("/proc"), entry.pidns, entry.reaper),
+            registry::Vantage::Host => match cgroup::Cgroup::of_process(entry.reaper, &jail.name) {
+                // A jail with a cgroup: its member list, not a /proc scan.
+                Some(c) => c
+                    .members()
+                    .into_iter()
+                    .filter(|&p| p != entry.reaper)
+                    .collect(),
+                None => members_of(Path::new("/proc"), entry.pidns, entry.reaper),
+            },
             // Our own /proc is the jail's: PID 1 is the reaper.
             registry::Vantage::Inside => {
                 let ns = registry::own_pidns().unwrap_or(entry.pidns);
@@ -630,12 +703,19 @@ impl Platform for Linux {
             Some(fd) if registry::is_live(&entry) => Some(fd),
             _ => None,
         };
+        let cg = reaper
+            .as_ref()
+            .and_then(|_| cgroup::Cgroup::of_process(entry.reaper, &jail.name));
         if let Some(fd) = &reaper {
             // An empty jail's reaper is about to report the command's
             // status and exit by itself: give it that moment rather
             // than killing it.  Otherwise, no scan first: kill.
             let empty = self.last_members.borrow().get(&jail.jid) == Some(&0);
             if !(empty && fd.wait_exit(REAPER_GRACE)) {
+                // With a cgroup, the whole group at once first.
+                if let Some(c) = &cg {
+                    c.kill();
+                }
                 log::debug!("{}: SIGKILL to the reaper {}", jail.name, entry.reaper);
                 fd.send(libc::SIGKILL).map_err(|e| {
                     log::warn!("{}: pidfd_send_signal(SIGKILL): {e}", jail.name);
@@ -674,6 +754,9 @@ impl Platform for Linux {
             std::thread::sleep(Duration::from_millis(2));
         }
         self.registry.remove_if(&jail.name, entry.pidns);
+        if let Some(c) = cg {
+            c.remove(REMOVE_WAIT);
+        }
         log::debug!("{}: removed", jail.name);
         Ok(())
     }

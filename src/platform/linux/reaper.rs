@@ -66,6 +66,8 @@ pub(super) struct Args<'a> {
     pub params: &'a JailParams,
     pub registry: &'a Registry,
     pub name: &'a str,
+    /// The jail's cgroup (resource limits), joined in step 3.
+    pub cgroup: Option<super::cgroup::Handles>,
 }
 
 /// Signals forwarded to the command: by the reaper, and by `svcj-exec`
@@ -463,7 +465,7 @@ fn lock_down(params: &JailParams, prog: &[libc::sock_filter]) -> Result<(), Stri
 /// 4. register the jail (only now that it is complete, so that a join
 ///    never lands in a half-built jail) and release the creation lock;
 /// 5. `lock_down`; fork the command.
-pub(super) fn run(a: Args<'_>) -> ! {
+pub(super) fn run(mut a: Args<'_>) -> ! {
     for fd in &a.close {
         close(*fd);
     }
@@ -500,7 +502,18 @@ pub(super) fn run(a: Args<'_>) -> ! {
         abort(&msg);
     }
 
-    // Step 3: resource limits (cgroup) go here.
+    // Step 3: resource limits: join the jail's cgroup, before anything
+    // else runs in the jail (all of it inherits the cgroup).
+    let mut cgroup = a.cgroup.take();
+    if let Some(Err(msg)) = cgroup.as_mut().map(|h| h.join()) {
+        abort(&msg);
+    }
+    // The last of the jail leaves the cgroup for its parent and removes it.
+    let leave_cgroup = || {
+        if let Some(h) = &cgroup {
+            h.leave_and_remove();
+        }
+    };
 
     // Step 4: register.
     let entry = Entry {
@@ -560,7 +573,9 @@ pub(super) fn run(a: Args<'_>) -> ! {
     outlive_parent();
 
     // Hold no descriptor of the caller other than the status pipe.
-    close_all_but(&[a.status_w, dir.as_raw_fd()]);
+    let mut keep = vec![a.status_w, dir.as_raw_fd()];
+    keep.extend(cgroup.as_ref().map(|h| h.fds()).unwrap_or_default());
+    close_all_but(&keep);
 
     // The reaper must not hold the caller's terminal or pipes.
     if let Some(fd) = a.log {
@@ -606,6 +621,7 @@ pub(super) fn run(a: Args<'_>) -> ! {
                         close(fd);
                     }
                     if last {
+                        leave_cgroup();
                         // SAFETY: leaving the reaper; nothing left to do.
                         unsafe { libc::_exit(0) }
                     }
@@ -619,6 +635,7 @@ pub(super) fn run(a: Args<'_>) -> ! {
         }
         if !main_alive && !children && !others_in_proc() {
             unregister();
+            leave_cgroup();
             // SAFETY: leaving the reaper; the jail is empty.
             unsafe { libc::_exit(0) }
         }
