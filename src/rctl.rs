@@ -69,35 +69,57 @@ const fn props(deniable: bool, decaying: bool, sloppy: bool, in_millions: bool) 
     }
 }
 
-/// One rctl(8) resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(into = "&'static str")]
-pub enum Resource {
-    Cputime,
-    Datasize,
-    Stacksize,
-    Coredumpsize,
-    Memoryuse,
-    Memorylocked,
-    Maxproc,
-    Openfiles,
-    Vmemoryuse,
-    Pseudoterminals,
-    Swapuse,
-    Nthr,
-    Msgqqueued,
-    Msgqsize,
-    Nmsgq,
-    Nsem,
-    Nsemop,
-    Nshm,
-    Shmsize,
-    Wallclock,
-    Pcpu,
-    Readbps,
-    Writebps,
-    Readiops,
-    Writeiops,
+/// Declares [`Resource`], [`RESOURCES`] and [`Resource::name`] from one
+/// table of `Variant => "rctl name"` rows, in rctl(8)'s order.
+macro_rules! resources {
+    ($($variant:ident => $name:literal,)*) => {
+        /// One rctl(8) resource.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(into = "&'static str")]
+        pub enum Resource {
+            $($variant,)*
+        }
+
+        /// Every resource, in rctl(8)'s order.
+        pub const RESOURCES: [Resource; 25] = [$(Resource::$variant,)*];
+
+        impl Resource {
+            /// The name rctl(8) and the kernel use.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Resource::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+resources! {
+    Cputime => "cputime",
+    Datasize => "datasize",
+    Stacksize => "stacksize",
+    Coredumpsize => "coredumpsize",
+    Memoryuse => "memoryuse",
+    Memorylocked => "memorylocked",
+    Maxproc => "maxproc",
+    Openfiles => "openfiles",
+    Vmemoryuse => "vmemoryuse",
+    Pseudoterminals => "pseudoterminals",
+    Swapuse => "swapuse",
+    Nthr => "nthr",
+    Msgqqueued => "msgqqueued",
+    Msgqsize => "msgqsize",
+    Nmsgq => "nmsgq",
+    Nsem => "nsem",
+    Nsemop => "nsemop",
+    Nshm => "nshm",
+    Shmsize => "shmsize",
+    Wallclock => "wallclock",
+    Pcpu => "pcpu",
+    Readbps => "readbps",
+    Writebps => "writebps",
+    Readiops => "readiops",
+    Writeiops => "writeiops",
 }
 
 impl From<Resource> for &'static str {
@@ -106,71 +128,7 @@ impl From<Resource> for &'static str {
     }
 }
 
-/// Every resource, in rctl(8)'s order.
-pub const RESOURCES: [Resource; 25] = {
-    use Resource::*;
-    [
-        Cputime,
-        Datasize,
-        Stacksize,
-        Coredumpsize,
-        Memoryuse,
-        Memorylocked,
-        Maxproc,
-        Openfiles,
-        Vmemoryuse,
-        Pseudoterminals,
-        Swapuse,
-        Nthr,
-        Msgqqueued,
-        Msgqsize,
-        Nmsgq,
-        Nsem,
-        Nsemop,
-        Nshm,
-        Shmsize,
-        Wallclock,
-        Pcpu,
-        Readbps,
-        Writebps,
-        Readiops,
-        Writeiops,
-    ]
-};
-
 impl Resource {
-    /// The name rctl(8) and the kernel use.
-    pub fn name(self) -> &'static str {
-        use Resource::*;
-        match self {
-            Cputime => "cputime",
-            Datasize => "datasize",
-            Stacksize => "stacksize",
-            Coredumpsize => "coredumpsize",
-            Memoryuse => "memoryuse",
-            Memorylocked => "memorylocked",
-            Maxproc => "maxproc",
-            Openfiles => "openfiles",
-            Vmemoryuse => "vmemoryuse",
-            Pseudoterminals => "pseudoterminals",
-            Swapuse => "swapuse",
-            Nthr => "nthr",
-            Msgqqueued => "msgqqueued",
-            Msgqsize => "msgqsize",
-            Nmsgq => "nmsgq",
-            Nsem => "nsem",
-            Nsemop => "nsemop",
-            Nshm => "nshm",
-            Shmsize => "shmsize",
-            Wallclock => "wallclock",
-            Pcpu => "pcpu",
-            Readbps => "readbps",
-            Writebps => "writebps",
-            Readiops => "readiops",
-            Writeiops => "writeiops",
-        }
-    }
-
     /// The resource called `s`.
     pub fn from_name(s: &str) -> Option<Resource> {
         RESOURCES.into_iter().find(|r| r.name() == s)
