@@ -35,6 +35,7 @@
 //! cannot leave: `/sys` (and the cgroup file systems below it) is
 //! read-only inside the jail.
 
+use super::reaper::unescape_mountinfo;
 use crate::error::{Error, Result};
 use crate::rctl::{self, LinuxLimit, Per, Resource, Rule, Rules};
 use std::ffi::CString;
@@ -97,8 +98,8 @@ fn parse_mounts(text: &str) -> Vec<Mount> {
         if f.len() < 5 || r.len() < 3 {
             continue;
         }
-        let point = PathBuf::from(unescape(f[4]));
-        let root = unescape(f[3]);
+        let point = PathBuf::from(unescape_mountinfo(f[4]));
+        let root = unescape_mountinfo(f[3]);
         match r[0] {
             "cgroup2" => out.push(Mount {
                 point,
@@ -121,25 +122,6 @@ fn parse_mounts(text: &str) -> Vec<Mount> {
         }
     }
     out
-}
-
-fn unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\'
-            && i + 3 < b.len()
-            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
-        {
-            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
-            i += 4;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Parse `/proc/PID/cgroup`: (controllers, path) per hierarchy; the v2
