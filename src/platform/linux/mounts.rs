@@ -142,8 +142,8 @@ fn exists(p: &str) -> bool {
     std::fs::symlink_metadata(p).is_ok()
 }
 
-/// Bind `p` onto itself and make that mount read-only.
-fn bind_read_only(p: &str) -> Result<(), String> {
+/// Bind `p` onto itself, recursively (a mount point of its own).
+fn bind_onto_itself(p: &str) -> Result<(), String> {
     mount(
         Some(p),
         p,
@@ -151,7 +151,12 @@ fn bind_read_only(p: &str) -> Result<(), String> {
         MsFlags::MS_BIND | MsFlags::MS_REC,
         None::<&str>,
     )
-    .map_err(|e| format!("binding {p} onto itself: {e}"))?;
+    .map_err(|e| format!("binding {p} onto itself: {e}"))
+}
+
+/// Bind `p` onto itself and make that mount read-only.
+fn bind_read_only(p: &str) -> Result<(), String> {
+    bind_onto_itself(p)?;
     mount(
         None::<&str>,
         p,
@@ -287,14 +292,7 @@ fn pin_ancestors(registry: &Path, mut visible: Option<Vec<u64>>) -> Result<(), S
             log::debug!("{p} is on a mount outside this root: not pinned");
             continue;
         }
-        mount(
-            Some(p),
-            p,
-            None::<&str>,
-            MsFlags::MS_BIND | MsFlags::MS_REC,
-            None::<&str>,
-        )
-        .map_err(|e| format!("binding {p} onto itself: {e}"))?;
+        bind_onto_itself(p)?;
         if let (Some(v), Some(id)) = (visible.as_mut(), mount_id(p)) {
             v.push(id);
         }
