@@ -55,39 +55,6 @@ fi
 _ba_work=$(mktemp -d "${TMPDIR:-/tmp}/svcj-bench-audit.XXXXXX")
 trap 'rm -rf "$_ba_work"' EXIT INT TERM
 
-#
-# _ba_median command...
-#	Run command _ba_runs times (output discarded) and print the median
-#	wall time in milliseconds.
-#
-_ba_median()
-{
-	local _k _t0 _t1
-
-	_k=0
-	: > "$_ba_work/times"
-	while [ "$_k" -lt "$_ba_runs" ]; do
-		_t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1 || :
-		_t1=$(date +%s%N)
-		echo $(((_t1 - _t0) / 1000)) >> "$_ba_work/times"
-		_k=$((_k + 1))
-	done
-	sort -n "$_ba_work/times" | awk '{ v[NR] = $1 }
-	    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-	    printf "%.1f\n", m / 1000 }'
-}
-
-#
-# _ba_rss command...
-#	Print the peak RSS in KiB of one run of command (GNU time -v).
-#
-_ba_rss()
-{
-	/usr/bin/time -v -o "$_ba_work/rss" "$@" >/dev/null 2>&1 || :
-	sed -n 's/.*Maximum resident set size (kbytes): //p' "$_ba_work/rss"
-}
-
 _ba_sizes=$*
 _ba_out=$_ba_top/bench/results/audit-mem.txt
 mkdir -p "$_ba_top/bench/results"
@@ -108,8 +75,8 @@ mkdir -p "$_ba_top/bench/results"
 			else
 				set -- "$_ba_check" audit --root "$_ba_d"
 			fi
-			_ba_ms=$(_ba_median "$@")
-			_ba_kb=$(_ba_rss "$@")
+			_ba_ms=$(_sb_median_ms "$_ba_runs" "$_ba_work" 1 "$@")
+			_ba_kb=$(_sb_peak_rss "$_ba_work" "$@")
 			_ba_ok=yes
 			[ "$_ba_kb" -le 4096 ] || _ba_ok=NO
 			if [ "$_ba_n" -ge 10000 ]; then

@@ -1,5 +1,5 @@
-# lib.sh - helpers shared by bench/run.sh, bench/soak.sh, bench/spawn.sh and
-# bench/audit-mem.sh.
+# lib.sh - helpers shared by bench/run.sh, bench/soak.sh, bench/spawn.sh,
+# bench/audit-mem.sh and bench/lint.sh.
 #
 # Sourced, not run.  Everything here reads the Linux registry described in
 # docs/HACKING.md ($SVCJ_RUNDIR/<jail>.jail, key=value lines) and /proc, or
@@ -145,4 +145,45 @@ EOF
 		esac
 		_i=$((_i + 1))
 	done
+}
+
+#
+# _sb_median_ms runs dir decimals command...
+#	Run command runs times (output discarded; dir holds the scratch
+#	file) and print the median wall time in milliseconds with that
+#	many decimals.
+#
+_sb_median_ms()
+{
+	local _runs _dir _dec _k _t0 _t1
+
+	_runs=$1 _dir=$2 _dec=$3
+	shift 3
+	_k=0
+	: > "$_dir/times"
+	while [ "$_k" -lt "$_runs" ]; do
+		_t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1 || :
+		_t1=$(date +%s%N)
+		echo $(((_t1 - _t0) / 1000)) >> "$_dir/times"
+		_k=$((_k + 1))
+	done
+	sort -n "$_dir/times" | awk -v d="$_dec" '{ v[NR] = $1 }
+	    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+	    printf "%." d "f\n", m / 1000 }'
+}
+
+#
+# _sb_peak_rss dir command...
+#	Print the peak RSS in KiB of one run of command (GNU time; dir
+#	holds the scratch file).
+#
+_sb_peak_rss()
+{
+	local _dir
+
+	_dir=$1
+	shift
+	/usr/bin/time -f %M -o "$_dir/rss" "$@" >/dev/null 2>&1 || :
+	tail -n 1 "$_dir/rss"
 }

@@ -46,6 +46,8 @@ case $_bl_n$_bl_runs in
 esac
 
 _bl_top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$_bl_top/bench/lib.sh"
 [ -n "$_bl_check" ] || _bl_check=$_bl_top/target/release/svcj-check
 if [ ! -x "$_bl_check" ]; then
 	echo "lint.sh: $_bl_check missing: cargo build --release" >&2
@@ -203,29 +205,6 @@ if [ -n "$_bl_keep" ]; then
 fi
 
 #
-# _bl_median command...
-#	Run command _bl_runs times (output discarded) and print the median
-#	wall time in milliseconds.
-#
-_bl_median()
-{
-	local _k _t0 _t1
-
-	_k=0
-	: > "$_bl_work/times"
-	while [ "$_k" -lt "$_bl_runs" ]; do
-		_t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1 || :
-		_t1=$(date +%s%N)
-		echo $(((_t1 - _t0) / 1000)) >> "$_bl_work/times"
-		_k=$((_k + 1))
-	done
-	sort -n "$_bl_work/times" | awk '{ v[NR] = $1 }
-	    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-	    printf "%.2f\n", m / 1000 }'
-}
-
-#
 # _bl_row label command...
 #	Print a Markdown row: label, median ms, µs per script, peak RSS.
 #
@@ -235,9 +214,8 @@ _bl_row()
 
 	_label=$1
 	shift
-	_ms=$(_bl_median "$@")
-	/usr/bin/time -f %M -o "$_bl_work/rss" "$@" >/dev/null 2>&1 || :
-	_kb=$(tail -n 1 "$_bl_work/rss")
+	_ms=$(_sb_median_ms "$_bl_runs" "$_bl_work" 2 "$@")
+	_kb=$(_sb_peak_rss "$_bl_work" "$@")
 	echo "| $_label | $_ms | $(echo "$_ms $_bl_n" | awk '{ printf "%.1f", $1 * 1000 / $2 }') | $_kb |"
 }
 
