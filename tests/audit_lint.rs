@@ -355,6 +355,46 @@ fn audit_of_an_empty_tree_and_a_missing_root() {
     assert_eq!(e.exit_code(), 66);
 }
 
+/// The streamed audit (what the binary prints) is byte for byte the
+/// in-memory report, for both outputs, on every fixture tree and on an
+/// empty one (the JSON edge case of an empty `services` list).
+#[test]
+fn streamed_audit_equals_the_report() {
+    let empty = temp_tree(&[]);
+    let mut roots: Vec<PathBuf> = ["host", "nohook"]
+        .iter()
+        .map(|n| fixtures().join("audit").join(n).join("root"))
+        .collect();
+    roots.push(empty.clone());
+    for root in roots {
+        let cfg = AuditConfig {
+            root: root.clone(),
+            localbase: "/usr/local".into(),
+        };
+        let report = audit::audit(&cfg).unwrap();
+        for json in [false, true] {
+            let mut out = Vec::new();
+            let sum = audit::Auditor::new(&cfg)
+                .unwrap()
+                .write(&mut out, json)
+                .unwrap();
+            let want = if json {
+                serde_json::to_string_pretty(&report.to_json()).unwrap() + "\n"
+            } else {
+                report.render_text()
+            };
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                want,
+                "{} json={json}",
+                root.display()
+            );
+            assert_eq!(sum, report.summary());
+        }
+    }
+    fs::remove_dir_all(&empty).unwrap();
+}
+
 fn lint_dir(kind: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(fixtures().join("lint").join(kind))
         .unwrap()

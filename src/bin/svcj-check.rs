@@ -155,13 +155,15 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
                 root.display(),
                 localbase.display()
             );
-            let r = audit::audit(&audit::AuditConfig { root, localbase })?;
-            if json {
-                print_json(&r.to_json());
-            } else {
-                print!("{}", r.render_text());
-            }
-            Ok(if r.has_errors() { EX_CONFIG } else { 0 })
+            // Streamed: one service in memory at a time (svcj-check(8)).
+            let a = audit::Auditor::new(&audit::AuditConfig { root, localbase })?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let sum = a
+                .write(&mut out, json)
+                .and_then(|s| std::io::Write::flush(&mut out).map(|()| s))
+                .map_err(|e| Error::os("writing the audit to standard output", e))?;
+            Ok(if sum.errors > 0 { EX_CONFIG } else { 0 })
         }
         Cmd::Lint { json, files } => {
             // Every file is checked even after a failure; the worst

@@ -181,6 +181,10 @@ pub struct ServiceAudit {
     pub addresses: String,
     /// Where the addresses were set.
     pub addresses_from: Option<String>,
+    /// Effective `<name>_svcj_rctl` (resource limits, rctl(8) rules).
+    pub rctl: String,
+    /// Where the limits were set.
+    pub rctl_from: Option<String>,
     /// The jail(8) parameter words (`None` when the options are invalid).
     pub params: Option<Vec<String>>,
     /// The exposure of the jailed service (`None` when not jailed),
@@ -259,54 +263,295 @@ pub const HOST_ONLY_SERVICES: [&str; 19] = [
     "zvol",
 ];
 
-/// Audit every rc.d service under `cfg.root`.
+/// Audit every rc.d service under `cfg.root`, keeping the whole report
+/// in memory (for the library and the tests; the binary streams with
+/// [`Auditor`]).
 pub fn audit(cfg: &AuditConfig) -> Result<AuditReport> {
-    if !cfg.root.is_dir() {
-        return Err(Error::NoInput {
-            path: cfg.root.clone(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
-        });
-    }
-    let localbase = Path::new("/").join(&cfg.localbase);
-    let hook = hook_installed(&cfg.root, &localbase);
-    let hook_file = hook_path(&localbase).display().to_string();
-    let mut loader = Loader::new(&cfg.root, &localbase);
+    let auditor = Auditor::new(cfg)?;
+    let hook = auditor.hook.clone();
+    let hook_file = auditor.hook_file.clone();
+    let notes = auditor.notes().to_vec();
     let mut services = Vec::new();
-    for dir in [PathBuf::from("/etc/rc.d"), localbase.join("etc/rc.d")] {
-        let real = loader.real(&dir);
-        let entries = match std::fs::read_dir(&real) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => {
-                loader.notes.insert(Note {
-                    file: dir.display().to_string(),
-                    line: 0,
-                    text: format!("cannot read directory: {e}"),
-                });
-                continue;
-            }
-        };
-        let mut files: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| !e.path().is_dir())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| !n.starts_with('.') && !n.ends_with('~') && !n.ends_with(".sample"))
-            .collect();
-        files.sort();
-        for f in files {
-            let host = dir.join(&f);
-            if let Some(s) = audit_one(&mut loader, &host, &f, &hook) {
-                services.push(s);
-            }
-        }
-    }
-    services.sort_by(|a, b| (&a.name, &a.script).cmp(&(&b.name, &b.script)));
+    auditor.each(|s| {
+        services.push(s);
+        Ok(())
+    })?;
     Ok(AuditReport {
         services,
         hook,
         hook_file,
-        notes: loader.notes.into_iter().collect(),
+        notes,
     })
+}
+
+/// One script to audit, in report order.
+struct Entry {
+    /// `name=` of the script (the file name when it has none or cannot
+    /// be read).
+    name: String,
+    /// Host path of the script.
+    host: PathBuf,
+}
+
+/// The audit of a host as a stream: [`Auditor::new`] makes a first pass
+/// that learns each script's name (the report is sorted by name) and every
+/// note about the host's files, keeping only a name and a path per
+/// service; [`Auditor::each`] then evaluates the services again, one at a
+/// time in report order, and hands each one over to be printed and
+/// dropped.  Peak memory does not grow with the number of services beyond
+/// that list (issue 12: a host with 10,000 services is audited in the
+/// memory of one with ten).
+pub struct Auditor {
+    loader: Loader,
+    /// The hook's state.
+    pub hook: HookState,
+    /// The hook's host path.
+    pub hook_file: String,
+    entries: Vec<Entry>,
+    notes: Vec<Note>,
+    racct: Racct,
+}
+
+/// Counts over every service of an audit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Services audited.
+    pub services: usize,
+    /// Enabled ones (`yes` or `always`).
+    pub enabled: usize,
+    /// Jailed ones.
+    pub jailed: usize,
+    /// Findings that are errors.
+    pub errors: usize,
+    /// Findings that are warnings.
+    pub warnings: usize,
+}
+
+impl Summary {
+    /// Count one service in.
+    pub fn add(&mut self, s: &ServiceAudit) {
+        self.services += 1;
+        if matches!(s.enabled, Enabled::Yes | Enabled::Always) {
+            self.enabled += 1;
+        }
+        if s.jailed {
+            self.jailed += 1;
+        }
+        for f in &s.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Note => {}
+            }
+        }
+    }
+}
+
+impl Auditor {
+    /// The first pass over the rc.d directories under `cfg.root`.
+    pub fn new(cfg: &AuditConfig) -> Result<Self> {
+        if !cfg.root.is_dir() {
+            return Err(Error::NoInput {
+                path: cfg.root.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+            });
+        }
+        let localbase = Path::new("/").join(&cfg.localbase);
+        let hook = hook_installed(&cfg.root, &localbase);
+        let hook_file = hook_path(&localbase).display().to_string();
+        let mut loader = Loader::new(&cfg.root, &localbase);
+        let mut entries = Vec::new();
+        for dir in [PathBuf::from("/etc/rc.d"), localbase.join("etc/rc.d")] {
+            let real = loader.real(&dir);
+            let list = match std::fs::read_dir(&real) {
+                Ok(rd) => rd,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    loader.notes.insert(Note {
+                        file: dir.display().to_string(),
+                        line: 0,
+                        text: format!("cannot read directory: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let mut files: Vec<String> = list
+                .filter_map(|e| e.ok())
+                .filter(|e| !e.path().is_dir())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| !n.starts_with('.') && !n.ends_with('~') && !n.ends_with(".sample"))
+                .collect();
+            files.sort();
+            for f in files {
+                let host = dir.join(&f);
+                let name = match loader.read_script(&host) {
+                    Ok(s) if s.run_rc_command.is_none() => {
+                        loader.notes.insert(not_rc_script(&host));
+                        continue;
+                    }
+                    Ok(s) => s.name().map_or(f, str::to_string),
+                    Err(_) => f,
+                };
+                entries.push(Entry { name, host });
+            }
+        }
+        entries.sort_by(|a, b| (&a.name, &a.host).cmp(&(&b.name, &b.host)));
+        let notes = std::mem::take(&mut loader.notes).into_iter().collect();
+        let racct = racct_at_boot(&cfg.root);
+        Ok(Auditor {
+            loader,
+            hook,
+            hook_file,
+            entries,
+            notes,
+            racct,
+        })
+    }
+
+    /// Every note about the host's files (rc.conf constructs that were
+    /// not evaluated, files that are not rc.d scripts), sorted.  Complete
+    /// after the first pass.
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    /// The second pass: audit each service in report order and hand it to
+    /// `f`, which may stop the pass with an error (a closed output).
+    pub fn each<E>(
+        mut self,
+        mut f: impl FnMut(ServiceAudit) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        for e in std::mem::take(&mut self.entries) {
+            let file = e
+                .host
+                .file_name()
+                .map_or(String::new(), |f| f.to_string_lossy().into_owned());
+            let s = audit_one(&mut self.loader, &e.host, &file, &self.hook, &self.racct);
+            // The first pass has every note already.
+            self.loader.notes.clear();
+            if let Some(s) = s {
+                f(s)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Audit and print the report to `out` as text (`json` false) or as
+    /// the JSON document of [`AuditReport::to_json`], one service at a
+    /// time: the same bytes as [`AuditReport::render_text`] and the pretty
+    /// [`AuditReport::to_json`] give.  Returns the counts (for the exit
+    /// status).
+    pub fn write(mut self, out: &mut dyn std::io::Write, json: bool) -> std::io::Result<Summary> {
+        let mut sum = Summary::default();
+        let hook = self.hook.clone();
+        let notes = std::mem::take(&mut self.notes);
+        if json {
+            let head = serde_json::to_string_pretty(&json!({
+                "hook": { "file": self.hook_file, "status": hook },
+                "notes": notes.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+            }))
+            .map_err(std::io::Error::other)?;
+            // The head without its closing brace, then the services.
+            let head = head.strip_suffix("\n}").unwrap_or(&head);
+            write!(out, "{head},\n  \"services\": [")?;
+            let mut first = true;
+            self.each(|s| {
+                sum.add(&s);
+                let v = serde_json::to_value(&s).map_err(std::io::Error::other)?;
+                let text = serde_json::to_string_pretty(&v).map_err(std::io::Error::other)?;
+                let sep = if first { "" } else { "," };
+                first = false;
+                write!(out, "{sep}\n    {}", indent(&text, 4))
+            })?;
+            if !first {
+                out.write_all(b"\n  ")?;
+            }
+            let summary = serde_json::to_value(sum)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .map_err(std::io::Error::other)?;
+            writeln!(out, "],\n  \"summary\": {}\n}}", indent(&summary, 2))?;
+        } else {
+            out.write_all(TABLE_HEADER.as_bytes())?;
+            let mut buf = String::new();
+            self.each(|s| {
+                sum.add(&s);
+                buf.clear();
+                render_service(&mut buf, &s);
+                out.write_all(buf.as_bytes())
+            })?;
+            buf.clear();
+            render_footer(&mut buf, &hook, &sum, &notes);
+            out.write_all(buf.as_bytes())?;
+        }
+        Ok(sum)
+    }
+}
+
+/// Indent every line of `text` but the first by `n` spaces.
+fn indent(text: &str, n: usize) -> String {
+    text.replace('\n', &format!("\n{}", " ".repeat(n)))
+}
+
+/// Whether the audited FreeBSD host boots with resource accounting
+/// (`kern.racct.enable`, a loader tunable: off by default on GENERIC), as
+/// its loader configuration says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Racct {
+    /// `kern.racct.enable=1` is set.
+    On,
+    /// Not set, or set to something else: the reason.
+    Off(String),
+}
+
+/// Read `kern.racct.enable` from the loader files under `root` in the
+/// order loader(8) reads them (`/boot/loader.conf`, `/boot/loader.conf.d/
+/// *.conf`, `/boot/loader.conf.local`; the last setting wins).
+pub fn racct_at_boot(root: &Path) -> Racct {
+    let real = |p: &str| root.join(p.trim_start_matches('/'));
+    let mut files = vec!["/boot/loader.conf".to_string()];
+    if let Ok(rd) = std::fs::read_dir(real("/boot/loader.conf.d")) {
+        let mut d: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".conf"))
+            .map(|n| format!("/boot/loader.conf.d/{n}"))
+            .collect();
+        d.sort();
+        files.extend(d);
+    }
+    files.push("/boot/loader.conf.local".to_string());
+    let mut last: Option<(String, String)> = None;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(real(f)) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if let Some((k, v)) = line.split_once('=') {
+                if k.trim() == "kern.racct.enable" {
+                    last = Some((f.clone(), v.trim().trim_matches('"').to_string()));
+                }
+            }
+        }
+    }
+    match last {
+        Some((_, v)) if v == "1" => Racct::On,
+        Some((f, v)) => Racct::Off(format!("{f} sets kern.racct.enable={v:?} (limits need 1)")),
+        None => Racct::Off(
+            "resource accounting is off at boot (kern.racct.enable is not set in \
+             /boot/loader.conf)"
+                .into(),
+        ),
+    }
+}
+
+/// The note for a file in an rc.d directory that is no rc.d script.
+fn not_rc_script(host: &Path) -> Note {
+    Note {
+        file: host.display().to_string(),
+        line: 0,
+        text: "not an rc.d script (no run_rc_command): not audited".into(),
+    }
 }
 
 fn audit_one(
@@ -314,6 +559,7 @@ fn audit_one(
     host: &Path,
     file_name: &str,
     hook: &HookState,
+    racct: &Racct,
 ) -> Option<ServiceAudit> {
     let script_path = host.display().to_string();
     let mut svc = ServiceAudit {
@@ -329,6 +575,8 @@ fn audit_one(
         options_from: None,
         addresses: String::new(),
         addresses_from: None,
+        rctl: String::new(),
+        rctl_from: None,
         params: None,
         exposure: None,
         command: None,
@@ -350,11 +598,7 @@ fn audit_one(
         }
     };
     if s.run_rc_command.is_none() {
-        loader.notes.insert(Note {
-            file: script_path,
-            line: 0,
-            text: "not an rc.d script (no run_rc_command): not audited".into(),
-        });
+        loader.notes.insert(not_rc_script(host));
         return None;
     }
     svc.notes = s.notes.iter().map(|n| n.to_string()).collect();
@@ -529,6 +773,52 @@ fn audit_one(
         ),
     }
 
+    // Resource limits: rules rctl(8) refuses, and rules this host cannot
+    // apply (a FreeBSD host boots with resource accounting off unless
+    // loader.conf turns it on; a jailed start with limits then fails).
+    let rctl_var = format!("{name}_svcj_rctl");
+    if let Some(v) = s.env.get_value(&rctl_var) {
+        svc.rctl = v.value.split_whitespace().collect::<Vec<_>>().join(" ");
+        svc.rctl_from = Some(v.origin.to_string());
+    }
+    if !svc.rctl.is_empty() {
+        match crate::rctl::parse(&svc.rctl) {
+            Err(Error::BadRule { rule, reason, fix }) => {
+                svc.push(
+                    sev,
+                    format!(
+                        "invalid rctl rule {rule:?} in {rctl_var}: {reason}{}",
+                        from(&svc.rctl_from)
+                    ),
+                    fix,
+                );
+                if let Some(f) = svc.findings.last_mut() {
+                    f.rule = Some("bad-rctl");
+                }
+            }
+            Err(e) => svc.push(sev, e.to_string(), format!("correct {rctl_var}")),
+            Ok(_) if !svc.jailed => svc.push(
+                Severity::Warning,
+                format!(
+                    "{rctl_var} limits nothing: the service is not jailed{}",
+                    from(&svc.rctl_from)
+                ),
+                format!("jail the service ({svcj_var}=\"YES\"), or remove {rctl_var}"),
+            ),
+            Ok(_) => {
+                if let Racct::Off(why) = racct {
+                    svc.push(
+                        Severity::Error,
+                        format!(
+                            "the service will not start: it has limits ({rctl_var}), but {why}"
+                        ),
+                        "add kern.racct.enable=1 to /boot/loader.conf and reboot".into(),
+                    );
+                }
+            }
+        }
+    }
+
     if svc.jailed {
         match hook {
             HookState::Installed { .. } => {}
@@ -627,107 +917,99 @@ fn wrap_para(out: &mut String, first: &str, indent: &str, text: &str) {
     out.push('\n');
 }
 
+/// The heading line of the text table.
+const TABLE_HEADER: &str = "NAME             ENABLED JAILED EXPOSURE    OPTIONS\n";
+
+/// The text table's row for a service, with its findings below it.
+fn render_service(out: &mut String, s: &ServiceAudit) {
+    let exposure = s.exposure.map_or("-".to_string(), |e| e.to_string());
+    let options = if s.options.is_empty() {
+        "-".to_string()
+    } else {
+        truncate(&s.options, W_OPTIONS)
+    };
+    let row = format!(
+        "{:<W_NAME$} {:<W_ENABLED$} {:<W_JAILED$} {:<W_EXPOSURE$} {}",
+        truncate(&s.name, W_NAME),
+        s.enabled.as_str(),
+        if s.jailed { "yes" } else { "no" },
+        exposure,
+        options
+    );
+    out.push_str(row.trim_end());
+    out.push('\n');
+    if !s.rctl.is_empty() {
+        wrap(out, "  limits:", "      ", &s.rctl);
+    }
+    if let Some(e) = s.exempted {
+        wrap(out, "  not jailed:", "      ", &e.to_string());
+    }
+    for f in &s.findings {
+        wrap(out, &format!("  {}:", f.severity), "      ", &f.message);
+        wrap(out, "      fix:", "        ", &f.fix);
+    }
+}
+
+/// What follows the table: the hook, the counts and the notes.
+fn render_footer(out: &mut String, hook: &HookState, sum: &Summary, notes: &[Note]) {
+    out.push('\n');
+    let hook = match hook {
+        HookState::Installed { detail } => format!("hook: installed; {detail}"),
+        HookState::NotSourced { detail, .. } => format!("hook: NOT LOADED; {detail}"),
+        HookState::Missing { detail, .. } => format!("hook: MISSING; {detail}"),
+    };
+    wrap(out, "", "  ", &hook);
+    let (e, w) = (sum.errors, sum.warnings);
+    out.push_str(&format!(
+        "{} services: {} enabled, {} jailed; {e} {}, {w} {}\n",
+        sum.services,
+        sum.enabled,
+        sum.jailed,
+        if e == 1 { "error" } else { "errors" },
+        if w == 1 { "warning" } else { "warnings" },
+    ));
+    if !notes.is_empty() {
+        out.push_str("not evaluated (never run):\n");
+        for n in notes {
+            wrap(out, "  ", "    ", &n.to_string());
+        }
+    }
+}
+
 impl AuditReport {
-    /// Count of findings of a severity.
-    fn count(&self, sev: Severity) -> usize {
-        self.services
-            .iter()
-            .flat_map(|s| &s.findings)
-            .filter(|f| f.severity == sev)
-            .count()
+    /// The counts over every service.
+    pub fn summary(&self) -> Summary {
+        let mut sum = Summary::default();
+        for s in &self.services {
+            sum.add(s);
+        }
+        sum
     }
 
     /// True when any service has an error.
     pub fn has_errors(&self) -> bool {
-        self.count(Severity::Error) > 0
+        self.summary().errors > 0
     }
 
     /// The human report: a table of 80 columns, each service's findings
     /// below its row, then the hook state, a summary and the notes.
     pub fn render_text(&self) -> String {
-        let mut out = String::new();
-        out.push_str(&format!(
-            "{:<W_NAME$} {:<W_ENABLED$} {:<W_JAILED$} {:<W_EXPOSURE$} {}\n",
-            "NAME", "ENABLED", "JAILED", "EXPOSURE", "OPTIONS"
-        ));
+        let mut out = String::from(TABLE_HEADER);
         for s in &self.services {
-            let exposure = s.exposure.map_or("-".to_string(), |e| e.to_string());
-            let options = if s.options.is_empty() {
-                "-".to_string()
-            } else {
-                truncate(&s.options, W_OPTIONS)
-            };
-            let row = format!(
-                "{:<W_NAME$} {:<W_ENABLED$} {:<W_JAILED$} {:<W_EXPOSURE$} {}",
-                truncate(&s.name, W_NAME),
-                s.enabled.as_str(),
-                if s.jailed { "yes" } else { "no" },
-                exposure,
-                options
-            );
-            out.push_str(row.trim_end());
-            out.push('\n');
-            if let Some(e) = s.exempted {
-                wrap(&mut out, "  not jailed:", "      ", &e.to_string());
-            }
-            for f in &s.findings {
-                wrap(
-                    &mut out,
-                    &format!("  {}:", f.severity),
-                    "      ",
-                    &f.message,
-                );
-                wrap(&mut out, "      fix:", "        ", &f.fix);
-            }
+            render_service(&mut out, s);
         }
-        out.push('\n');
-        let hook = match &self.hook {
-            HookState::Installed { detail } => format!("hook: installed; {detail}"),
-            HookState::NotSourced { detail, .. } => format!("hook: NOT LOADED; {detail}"),
-            HookState::Missing { detail, .. } => format!("hook: MISSING; {detail}"),
-        };
-        wrap(&mut out, "", "  ", &hook);
-        let enabled = self
-            .services
-            .iter()
-            .filter(|s| matches!(s.enabled, Enabled::Yes | Enabled::Always))
-            .count();
-        let jailed = self.services.iter().filter(|s| s.jailed).count();
-        let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
-        out.push_str(&format!(
-            "{} services: {enabled} enabled, {jailed} jailed; {e} {}, {w} {}\n",
-            self.services.len(),
-            if e == 1 { "error" } else { "errors" },
-            if w == 1 { "warning" } else { "warnings" },
-        ));
-        if !self.notes.is_empty() {
-            out.push_str("not evaluated (never run):\n");
-            for n in &self.notes {
-                wrap(&mut out, "  ", "    ", &n.to_string());
-            }
-        }
+        render_footer(&mut out, &self.hook, &self.summary(), &self.notes);
         out
     }
 
     /// The JSON report: `services` (every field), `hook`, `notes` and a
     /// `summary`.
     pub fn to_json(&self) -> Value {
-        let enabled = self
-            .services
-            .iter()
-            .filter(|s| matches!(s.enabled, Enabled::Yes | Enabled::Always))
-            .count();
         json!({
             "services": self.services,
             "hook": { "file": self.hook_file, "status": self.hook },
             "notes": self.notes.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
-            "summary": {
-                "services": self.services.len(),
-                "enabled": enabled,
-                "jailed": self.services.iter().filter(|s| s.jailed).count(),
-                "errors": self.count(Severity::Error),
-                "warnings": self.count(Severity::Warning),
-            },
+            "summary": self.summary(),
         })
     }
 }
@@ -744,6 +1026,41 @@ mod tests {
         wrap(&mut out, "  x:", "    ", &"word ".repeat(30));
         assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
         assert!(out.lines().nth(1).unwrap().starts_with("    word"));
+    }
+
+    #[test]
+    fn racct_follows_the_loader_files_in_loader_order() {
+        let t = std::env::temp_dir().join(format!("svcj-racct-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&t);
+        std::fs::create_dir_all(t.join("boot/loader.conf.d")).unwrap();
+        // Nothing set: GENERIC's default, off.
+        assert!(matches!(racct_at_boot(&t), Racct::Off(w) if w.contains("not set")));
+        std::fs::write(t.join("boot/loader.conf"), "kern.racct.enable=\"1\" # on\n").unwrap();
+        assert_eq!(racct_at_boot(&t), Racct::On);
+        // loader.conf.d comes after loader.conf, loader.conf.local last.
+        std::fs::write(t.join("boot/loader.conf.d/a.conf"), "kern.racct.enable=0\n").unwrap();
+        assert!(
+            matches!(racct_at_boot(&t), Racct::Off(w) if w.contains("/boot/loader.conf.d/a.conf"))
+        );
+        std::fs::write(t.join("boot/loader.conf.d/a.txt"), "kern.racct.enable=1\n").unwrap();
+        assert!(matches!(racct_at_boot(&t), Racct::Off(_)), "only *.conf");
+        std::fs::write(t.join("boot/loader.conf.local"), "kern.racct.enable=1\n").unwrap();
+        assert_eq!(racct_at_boot(&t), Racct::On);
+        std::fs::write(t.join("boot/loader.conf.local"), "#kern.racct.enable=1\n").unwrap();
+        assert!(
+            matches!(racct_at_boot(&t), Racct::Off(_)),
+            "a comment sets nothing"
+        );
+        std::fs::remove_dir_all(&t).unwrap();
+    }
+
+    #[test]
+    fn the_table_header_lines_up_with_the_rows() {
+        let want = format!(
+            "{:<W_NAME$} {:<W_ENABLED$} {:<W_JAILED$} {:<W_EXPOSURE$} {}\n",
+            "NAME", "ENABLED", "JAILED", "EXPOSURE", "OPTIONS"
+        );
+        assert_eq!(TABLE_HEADER, want);
     }
 
     #[test]
