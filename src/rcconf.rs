@@ -1146,6 +1146,10 @@ pub struct Loader {
     localbase: PathBuf,
     cache: HashMap<PathBuf, Option<Rc<Script>>>,
     global: Option<Rc<Global>>,
+    /// While set, parsed files are not kept: a service's own
+    /// `rc.conf.d/NAME` files are read once per service, and keeping them
+    /// would make an audit's memory grow with the number of services.
+    transient: bool,
     /// Notes about files and constructs that were skipped.
     pub notes: BTreeSet<Note>,
 }
@@ -1222,6 +1226,7 @@ impl Loader {
             localbase: localbase.to_path_buf(),
             cache: HashMap::new(),
             global: None,
+            transient: false,
             notes: BTreeSet::new(),
         }
     }
@@ -1256,7 +1261,9 @@ impl Loader {
                 None
             }
         };
-        self.cache.insert(host.to_path_buf(), parsed.clone());
+        if !self.transient {
+            self.cache.insert(host.to_path_buf(), parsed.clone());
+        }
         parsed
     }
 
@@ -1731,7 +1738,11 @@ impl Loader {
                     misses: Some(RefCell::new(HashSet::new())),
                     ..Env::default()
                 };
+                // Only the result is kept: the parsed files are as big as
+                // rc.conf, which grows with the number of services.
+                let was = std::mem::replace(&mut self.transient, true);
                 self.load_global(&mut g, notes);
+                self.transient = was;
                 let inputs = g.misses.take().map(RefCell::into_inner).unwrap_or_default();
                 let g = Rc::new(Global {
                     vars: Rc::new(g.vars),
@@ -1787,6 +1798,7 @@ impl Loader {
             return;
         }
         let dirs = [PathBuf::from("/etc"), self.localbase.join("etc")];
+        let was = std::mem::replace(&mut self.transient, true);
         for d in dirs {
             let host = d.join("rc.conf.d").join(name);
             let real = self.real(&host);
@@ -1816,6 +1828,7 @@ impl Loader {
                 }
             }
         }
+        self.transient = was;
     }
 
     /// Evaluate an rc.d script given by its host path, loading rc.conf where
