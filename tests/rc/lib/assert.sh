@@ -522,6 +522,25 @@ rc_hook()
 }
 
 #
+# rc_hook_boot_safe
+#	Append the boot-safe hook text svcj-tools asks an admin to add
+#	(${LOCALBASE}/share/svcj-tools/local.rc.subr: it retries loading the
+#	hook at call time and refuses jailed services until it loads) where
+#	rc_hook_place says it goes: /etc/local.rc.subr, or /etc/rc.conf on an
+#	rc.subr that never reads local.rc.subr.  Prints that file.
+#
+rc_hook_boot_safe()
+{
+	local _st_f _st_s
+
+	_st_s=/usr/local/share/svcj-tools/local.rc.subr
+	[ -r "$_st_s" ] || fail "$_st_s is not installed"
+	_st_f=$(rc_hook_place) || fail "cannot tell where the hook belongs"
+	cat "$_st_s" >> "$_st_f" || fail "cannot append to $_st_f"
+	echo "$_st_f"
+}
+
+#
 # rc_hook_local_subr
 #	The name the scenarios use for rc_hook: /etc/local.rc.subr on an
 #	rc.subr that reads it (the fixture, 14.2 and later), /etc/rc.conf on

@@ -1,7 +1,8 @@
 # svcj_boot_usr_local_late: /usr/local is a file system of its own that
 # appears only when mountcritlocal runs.  /etc/rc reads rc.subr, the hook
-# text in /etc/local.rc.subr and rc.conf once, before that, so the hook
-# cannot load then.  With the text svcj-tools asks for
+# text (in /etc/local.rc.subr, or in /etc/rc.conf where rc.subr never reads
+# local.rc.subr) and rc.conf once, before that, so the hook cannot load
+# then.  With the text svcj-tools asks for
 # (share/svcj-tools/local.rc.subr) nothing that asked for a jail
 # starts without one: an early service with its own ${name}_svcj=YES is
 # refused, early "KEYWORD: nojail" scripts run under svcj_all_enable, and
@@ -11,9 +12,10 @@
 # shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
-sample=/usr/local/share/svcj-tools/local.rc.subr
-[ -r "$sample" ] || fail "$sample is not installed"
-cat "$sample" >> /etc/local.rc.subr
+# Where `svcj-check preflight` tells an admin to put it: local.rc.subr,
+# or rc.conf on an rc.subr that never reads local.rc.subr (12.x-14.1).
+place=$(rc_hook_boot_safe)
+note "boot-safe hook text in $place"
 svcj_script -b aroot <<'EOF2'
 # KEYWORD: nojail
 EOF2

@@ -1,6 +1,7 @@
 # svcj_custom_methods: a jailed service with its own start_cmd and
 # stop_cmd: the methods run inside svcj-NAME, precmd and postcmd on the
-# host, ${name}_setup on the host once; stop removes the jail.
+# host, ${name}_setup on the host once (where rc.subr has it: 13.x and
+# later, the fixture); stop removes the jail.
 
 # shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
@@ -51,9 +52,17 @@ pid=$(svcj_hostpid jcm)
 expect_exit 0 service jcm onestop
 wait_gone "$pid"
 svcj_wait_nojail svcj-jcm
+# ${name}_setup exists since 13.x (12.x never runs it): expected on any
+# rc.subr that has it, the fixture and the newest included.
+setup_line=
+if using_fixture_rc_subr || rc_subr_mentions _setup; then
+	setup_line="setup
+"
+else
+	note "this rc.subr has no \${name}_setup: not expecting it to run"
+fi
 expect_exit 0 cat /var/run/jcm.d/where
-expect_stdout_equals "setup
-start hook host
+expect_stdout_equals "${setup_line}start hook host
 start method inside
 start hook host
 stop hook host

@@ -8,9 +8,11 @@
 # shellcheck source=tests/rc/scenarios/svcj_common.inc
 . /svcj-test/scenarios/svcj_common.inc
 require_shims
-rc_hook_local_subr
+# /etc/local.rc.subr, or /etc/rc.conf on an rc.subr that never reads it.
+place=$(rc_hook_place) || fail "cannot tell where the hook belongs"
+rc_hook
 grep -q '^command \. /usr/local/etc/rc.subr.d/svcj-tools.sh$' \
-    /etc/local.rc.subr || fail "rc_hook_local_subr wrote another line"
+    "$place" || fail "rc_hook wrote another line to $place"
 if ! rm -f /usr/local/etc/rc.subr.d/svcj-tools.sh 2>/dev/null ||
     [ -e /usr/local/etc/rc.subr.d/svcj-tools.sh ]; then
 	mount -t tmpfs -o size=16k tmpfs /usr/local/etc/rc.subr.d \
@@ -26,7 +28,11 @@ expect_exit 0 service jhf onestop
 wait_gone "$pid"
 
 # The plain form ends the shell that sources it.
-echo ". /usr/local/etc/rc.subr.d/svcj-tools.sh" > /etc/local.rc.subr
+sed 's@^command \. /usr/local/etc/rc.subr.d/svcj-tools.sh$@. /usr/local/etc/rc.subr.d/svcj-tools.sh@' \
+    "$place" > /tmp/hook-plain || fail "cannot rewrite $place"
+cat /tmp/hook-plain > "$place"
+grep -q '^\. /usr/local/etc/rc.subr.d/svcj-tools.sh$' "$place" ||
+    fail "the plain line is not in $place"
 rm -f /var/run/jhf.d/jhf.pid
 expect_exit_nonzero service jhf onestart
 assert_no_file /var/run/jhf.d/jhf.pid
