@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Turn hyperfine --export-json files into markdown for BENCHMARKS.md.
 
+bench/alternate.py writes the same shape for the alternated runs.
+
 Usage:
     hf2md.py table REF_NAME FILE.json...   one row per command, ratio to REF_NAME
     hf2md.py raw FILE.json...              every run's time, per command

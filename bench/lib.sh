@@ -111,30 +111,17 @@ _sb_gen_tree()
 		else
 			_f=$_d/usr/local/etc/rc.d/$_s
 		fi
-		cat > "$_f" <<EOF
-#!/bin/sh
-#
-# PROVIDE: $_s
-# REQUIRE: LOGIN
-# KEYWORD: shutdown
-
-. /etc/rc.subr
-
-name="$_s"
-rcvar="${_s}_enable"
-desc="generated benchmark service $_i"
-
-load_rc_config \$name
-
-: \${${_s}_enable:="NO"}
-: \${${_s}_svcj_options:="$_opts"}
-
-command="/usr/local/sbin/$_s"
-pidfile="/var/run/$_s.pid"
-
-run_rc_command "\$1"
-EOF
-		chmod 0555 "$_f"
+		# printf, not a here-document: dash forks for "cat", and the
+		# trees have up to 10,000 services.
+		# shellcheck disable=SC2016 # $name and $1 are for the script
+		printf '%s\n' '#!/bin/sh' '#' "# PROVIDE: $_s" '# REQUIRE: LOGIN' \
+		    '# KEYWORD: shutdown' '' '. /etc/rc.subr' '' "name=\"$_s\"" \
+		    "rcvar=\"${_s}_enable\"" \
+		    "desc=\"generated benchmark service $_i\"" '' \
+		    'load_rc_config $name' '' ": \${${_s}_enable:=\"NO\"}" \
+		    ": \${${_s}_svcj_options:=\"$_opts\"}" '' \
+		    "command=\"/usr/local/sbin/$_s\"" "pidfile=\"/var/run/$_s.pid\"" \
+		    '' 'run_rc_command "$1"' > "$_f"
 		case $((_i % 5)) in
 		0)	printf '%s_enable="YES"\n%s_svcj="YES"\n' "$_s" "$_s" >> "$_d/etc/rc.conf" ;;
 		1)	printf '%s_enable="YES"\n' "$_s" >> "$_d/etc/rc.conf" ;;
@@ -145,6 +132,8 @@ EOF
 		esac
 		_i=$((_i + 1))
 	done
+	find "$_d/etc/rc.d" "$_d/usr/local/etc/rc.d" -type f -name 'svc*' \
+	    -exec chmod 0555 {} +
 }
 
 #
