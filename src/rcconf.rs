@@ -217,121 +217,165 @@ fn inside(raw: &str, start: usize, end: usize, open_len: usize, close: u8) -> &s
     &raw[from..to]
 }
 
-fn lex(text: &str) -> Vec<Tok> {
-    let b = text.as_bytes();
-    let n = b.len();
-    let mut toks = Vec::new();
-    let mut i = 0;
-    let mut line = 1;
-    let mut heredocs: Vec<(String, bool)> = Vec::new();
-    let mut pending_heredoc = false;
-    while i < n {
-        let c = b[i];
-        match c {
-            b' ' | b'\t' | b'\r' => i += 1,
-            b'\\' if i + 1 < n && b[i + 1] == b'\n' => {
-                i += 2;
-                line += 1;
-            }
-            b'#' => {
-                while i < n && b[i] != b'\n' {
-                    i += 1;
+/// The lexer: tokens on demand, so that a long file is never held as a
+/// whole token list (see [`parse_chunked`]).
+struct Lexer<'a> {
+    text: &'a str,
+    i: usize,
+    line: usize,
+    heredocs: Vec<(String, bool)>,
+    pending_heredoc: bool,
+    buf: std::collections::VecDeque<Tok>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Self {
+        Lexer {
+            text,
+            i: 0,
+            line: 1,
+            heredocs: Vec::new(),
+            pending_heredoc: false,
+            buf: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// The token `k` places ahead, without taking it.
+    fn peek(&mut self, k: usize) -> Option<&Tok> {
+        while self.buf.len() <= k && self.i < self.text.len() {
+            self.step();
+        }
+        self.buf.get(k)
+    }
+
+    /// Take the next token.
+    fn next_tok(&mut self) -> Option<Tok> {
+        self.peek(0);
+        self.buf.pop_front()
+    }
+
+    /// Scan from the current position until one token is produced or the
+    /// text ends.
+    fn step(&mut self) {
+        let text = self.text;
+        let b = text.as_bytes();
+        let n = b.len();
+        let before = self.buf.len();
+        while self.i < n && self.buf.len() == before {
+            let i = &mut self.i;
+            let line = &mut self.line;
+            let toks = &mut self.buf;
+            let heredocs = &mut self.heredocs;
+            let pending_heredoc = &mut self.pending_heredoc;
+            let c = b[*i];
+            match c {
+                b' ' | b'\t' | b'\r' => *i += 1,
+                b'\\' if *i + 1 < n && b[*i + 1] == b'\n' => {
+                    *i += 2;
+                    *line += 1;
                 }
-            }
-            b'\n' => {
-                toks.push(Tok::Sep(line));
-                i += 1;
-                line += 1;
-                // Here-document bodies follow the line that opened them.
-                for (delim, strip) in heredocs.drain(..) {
-                    while i < n {
-                        let end = b[i..].iter().position(|&c| c == b'\n').map_or(n, |p| i + p);
-                        let l = &text[i..end];
-                        let l = if strip { l.trim_start_matches('\t') } else { l };
-                        i = (end + 1).min(n);
-                        line += 1;
-                        if l == delim {
-                            break;
+                b'#' => {
+                    while *i < n && b[*i] != b'\n' {
+                        *i += 1;
+                    }
+                }
+                b'\n' => {
+                    toks.push_back(Tok::Sep(*line));
+                    *i += 1;
+                    *line += 1;
+                    // Here-document bodies follow the line that opened them.
+                    for (delim, strip) in heredocs.drain(..) {
+                        while *i < n {
+                            let end = b[*i..]
+                                .iter()
+                                .position(|&c| c == b'\n')
+                                .map_or(n, |p| *i + p);
+                            let l = &text[*i..end];
+                            let l = if strip { l.trim_start_matches('\t') } else { l };
+                            *i = (end + 1).min(n);
+                            *line += 1;
+                            if l == delim {
+                                break;
+                            }
                         }
                     }
                 }
-            }
-            b';' => {
-                if i + 1 < n && b[i + 1] == b';' {
-                    toks.push(Tok::DSemi(line));
-                    i += 2;
-                } else {
-                    toks.push(Tok::Sep(line));
-                    i += 1;
-                }
-            }
-            b'&' | b'|' => {
-                let double = i + 1 < n && b[i + 1] == c;
-                toks.push(match (c, double) {
-                    (b'&', true) => Tok::Joint("&&"),
-                    (b'|', true) => Tok::Joint("||"),
-                    (b'|', false) => Tok::Joint("|"),
-                    _ => Tok::Sep(line),
-                });
-                i += if double { 2 } else { 1 };
-            }
-            b'(' => {
-                toks.push(Tok::LParen(line));
-                i += 1;
-            }
-            b')' => {
-                toks.push(Tok::RParen(line));
-                i += 1;
-            }
-            _ => {
-                let start = i;
-                let start_line = line;
-                // Redirection operators stick to their word (`2>&1`).
-                while i < n {
-                    let c = b[i];
-                    if matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'(' | b')') {
-                        break;
-                    }
-                    if c == b'&' {
-                        let prev = if i > start { b[i - 1] } else { 0 };
-                        if prev != b'>' && prev != b'<' {
-                            break;
-                        }
-                        i += 1;
-                        continue;
-                    }
-                    if c == b'\\' && i + 1 < n && b[i + 1] == b'\n' {
-                        i += 2;
-                        line += 1;
-                        continue;
-                    }
-                    let len = construct_len(b, i).max(1);
-                    line += b[i..i + len].iter().filter(|&&c| c == b'\n').count();
-                    i += len;
-                }
-                let raw = text[start..i].replace("\\\n", "");
-                if pending_heredoc {
-                    pending_heredoc = false;
-                    heredocs.push((unquote_simple(&raw), false));
-                } else if let Some(rest) = raw.strip_prefix("<<") {
-                    let (strip, rest) = match rest.strip_prefix('-') {
-                        Some(r) => (true, r),
-                        None => (false, rest),
-                    };
-                    if rest.is_empty() {
-                        pending_heredoc = true;
+                b';' => {
+                    if *i + 1 < n && b[*i + 1] == b';' {
+                        toks.push_back(Tok::DSemi(*line));
+                        *i += 2;
                     } else {
-                        heredocs.push((unquote_simple(rest), strip));
+                        toks.push_back(Tok::Sep(*line));
+                        *i += 1;
                     }
                 }
-                toks.push(Tok::Word(Word {
-                    raw,
-                    line: start_line,
-                }));
+                b'&' | b'|' => {
+                    let double = *i + 1 < n && b[*i + 1] == c;
+                    toks.push_back(match (c, double) {
+                        (b'&', true) => Tok::Joint("&&"),
+                        (b'|', true) => Tok::Joint("||"),
+                        (b'|', false) => Tok::Joint("|"),
+                        _ => Tok::Sep(*line),
+                    });
+                    *i += if double { 2 } else { 1 };
+                }
+                b'(' => {
+                    toks.push_back(Tok::LParen(*line));
+                    *i += 1;
+                }
+                b')' => {
+                    toks.push_back(Tok::RParen(*line));
+                    *i += 1;
+                }
+                _ => {
+                    let start = *i;
+                    let start_line = *line;
+                    // Redirection operators stick to their word (`2>&1`).
+                    while *i < n {
+                        let c = b[*i];
+                        if matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'(' | b')') {
+                            break;
+                        }
+                        if c == b'&' {
+                            let prev = if *i > start { b[*i - 1] } else { 0 };
+                            if prev != b'>' && prev != b'<' {
+                                break;
+                            }
+                            *i += 1;
+                            continue;
+                        }
+                        if c == b'\\' && *i + 1 < n && b[*i + 1] == b'\n' {
+                            *i += 2;
+                            *line += 1;
+                            continue;
+                        }
+                        let len = construct_len(b, *i).max(1);
+                        *line += b[*i..*i + len].iter().filter(|&&c| c == b'\n').count();
+                        *i += len;
+                    }
+                    let raw = text[start..*i].replace("\\\n", "");
+                    if *pending_heredoc {
+                        *pending_heredoc = false;
+                        heredocs.push((unquote_simple(&raw), false));
+                    } else if let Some(rest) = raw.strip_prefix("<<") {
+                        let (strip, rest) = match rest.strip_prefix('-') {
+                            Some(r) => (true, r),
+                            None => (false, rest),
+                        };
+                        if rest.is_empty() {
+                            *pending_heredoc = true;
+                        } else {
+                            heredocs.push((unquote_simple(rest), strip));
+                        }
+                    }
+                    toks.push_back(Tok::Word(Word {
+                        raw,
+                        line: start_line,
+                    }));
+                }
             }
         }
     }
-    toks
 }
 
 /// Remove quotes and backslashes without expanding anything.
@@ -356,7 +400,20 @@ enum Frame {
 /// Parse shell text into a flat list of simple commands.  The parse is
 /// forgiving: unbalanced keywords never fail, they only shift depths.
 pub fn parse(text: &str) -> Script {
-    let toks = lex(text);
+    let mut whole = None;
+    parse_chunked(text, usize::MAX, |s| whole = Some(s));
+    whole.unwrap_or_default()
+}
+
+/// [`parse`] in pieces: `sink` gets the commands in order, in scripts of
+/// about `chunk` commands, each cut at the top level between two
+/// unrelated commands (never inside a compound command or a function, and
+/// never after a `[ … ]` test, which the next command may depend on).
+/// Evaluating the pieces in order is evaluating the whole text, while
+/// only one piece is in memory: a 10,000-line rc.conf is read in the
+/// memory of a short one.  The last call may have no commands.
+pub fn parse_chunked(text: &str, chunk: usize, mut sink: impl FnMut(Script)) {
+    let mut lx = Lexer::new(text);
     let mut script = Script::default();
     let mut frames: Vec<Frame> = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
@@ -364,7 +421,6 @@ pub fn parse(text: &str) -> Script {
     let mut skip_to_sep = false; // the word list of `for x in …`
     let mut case_head = false; // between `case` and `in`
     let mut after: Option<&'static str> = None;
-    let mut i = 0;
 
     fn finish(
         script: &mut Script,
@@ -429,9 +485,7 @@ pub fn parse(text: &str) -> Script {
         });
     }
 
-    while i < toks.len() {
-        let tok = &toks[i];
-        i += 1;
+    while let Some(tok) = lx.next_tok() {
         // Case patterns: `pat|pat)` at command position inside a case body.
         if cur.is_empty() {
             if let Some(Frame::Case { in_pattern, .. }) = frames.last_mut() {
@@ -445,12 +499,11 @@ pub fn parse(text: &str) -> Script {
                         _ => {
                             // Skip to the closing parenthesis of the pattern.
                             let mut t = tok;
-                            loop {
-                                if matches!(t, Tok::RParen(_)) || i >= toks.len() {
-                                    break;
+                            while !matches!(t, Tok::RParen(_)) {
+                                match lx.next_tok() {
+                                    Some(x) => t = x,
+                                    None => break,
                                 }
-                                t = &toks[i];
-                                i += 1;
                             }
                             *in_pattern = false;
                             continue;
@@ -545,8 +598,8 @@ pub fn parse(text: &str) -> Script {
                 }
                 // `name()` starts a function definition.
                 if cur.is_empty()
-                    && matches!(toks.get(i), Some(Tok::LParen(_)))
-                    && matches!(toks.get(i + 1), Some(Tok::RParen(_)))
+                    && matches!(lx.peek(0), Some(Tok::LParen(_)))
+                    && matches!(lx.peek(1), Some(Tok::RParen(_)))
                 {
                     let name = w.raw.strip_prefix("function ").unwrap_or(&w.raw);
                     script.functions.push(Function {
@@ -554,21 +607,32 @@ pub fn parse(text: &str) -> Script {
                         line: w.line,
                     });
                     pending_fn = Some((name.to_string(), w.line));
-                    i += 2;
+                    lx.next_tok();
+                    lx.next_tok();
                     continue;
                 }
-                cur.push(w.clone());
+                cur.push(w);
             }
             Tok::Sep(_) => {
                 skip_to_sep = false;
                 finish(&mut script, &frames, &mut cur, &mut after);
                 after = None;
+                let cut = script.commands.len() >= chunk
+                    && frames.is_empty()
+                    && pending_fn.is_none()
+                    && !case_head
+                    && script.commands.last().is_some_and(|c| {
+                        !matches!(c.words.first().map(|w| w.raw.as_str()), Some("[" | "test"))
+                    });
+                if cut {
+                    sink(std::mem::take(&mut script));
+                }
             }
             Tok::Joint(op) => {
                 let left = !cur.is_empty();
                 finish(&mut script, &frames, &mut cur, &mut after);
                 // Both sides of a pipe run in subshells.
-                if *op == "|" && left {
+                if op == "|" && left {
                     if let Some(c) = script.commands.last_mut() {
                         c.after.get_or_insert("|");
                     }
@@ -585,7 +649,7 @@ pub fn parse(text: &str) -> Script {
                 if cur.is_empty() {
                     match pending_fn.take() {
                         Some((name, line)) => frames.push(Frame::Function(name, line)),
-                        None => frames.push(Frame::Compound("(".into(), *l, "(")),
+                        None => frames.push(Frame::Compound("(".into(), l, "(")),
                     }
                 } else {
                     finish(&mut script, &frames, &mut cur, &mut after);
@@ -598,7 +662,7 @@ pub fn parse(text: &str) -> Script {
         }
     }
     finish(&mut script, &frames, &mut cur, &mut after);
-    script
+    sink(script);
 }
 
 // ---------------------------------------------------------------------------
@@ -1182,6 +1246,9 @@ fn guarded_include(prev: Option<&Command>, cmd: &Command) -> bool {
         && unquote_simple(f) == unquote_simple(&target.raw))
 }
 
+/// Commands per piece when a file is evaluated as it is parsed.
+const CHUNK: usize = 256;
+
 /// Maximum nesting of `. file` includes (protects against include loops).
 const MAX_INCLUDE_DEPTH: usize = 8;
 
@@ -1247,9 +1314,16 @@ impl Loader {
         if let Some(s) = self.cache.get(host) {
             return s.clone();
         }
-        let real = self.real(host);
-        let parsed = match std::fs::read(&real) {
-            Ok(bytes) => Some(Rc::new(parse(&String::from_utf8_lossy(&bytes)))),
+        let parsed = self.text(host).map(|t| Rc::new(parse(&t)));
+        self.cache.insert(host.to_path_buf(), parsed.clone());
+        parsed
+    }
+
+    /// The text of the file at host path `host`.  `None` when missing;
+    /// unreadable files give a note.
+    fn text(&mut self, host: &Path) -> Option<String> {
+        match std::fs::read(self.real(host)) {
+            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
             Err(e) => {
                 if e.kind() != std::io::ErrorKind::NotFound {
                     self.notes.insert(Note {
@@ -1260,11 +1334,7 @@ impl Loader {
                 }
                 None
             }
-        };
-        if !self.transient {
-            self.cache.insert(host.to_path_buf(), parsed.clone());
         }
-        parsed
     }
 
     /// Source host file `host` into `env` (a `. file`).  Returns false when
@@ -1283,9 +1353,6 @@ impl Loader {
         notes: &mut Vec<Note>,
         depth: usize,
     ) -> bool {
-        let Some(script) = self.script(host) else {
-            return false;
-        };
         let file: Rc<str> = host.display().to_string().into();
         let mut pass = Pass {
             env,
@@ -1295,6 +1362,19 @@ impl Loader {
             saw_load: None,
             saw_run: None,
             via_eval: false,
+        };
+        if self.transient && !self.cache.contains_key(host) {
+            // Read once: evaluate it piece by piece, keep nothing.
+            let Some(text) = self.text(host) else {
+                return false;
+            };
+            parse_chunked(&text, CHUNK, |piece| {
+                self.run(&piece, &file, &mut pass, depth, false)
+            });
+            return true;
+        }
+        let Some(script) = self.script(host) else {
+            return false;
         };
         self.run(&script, &file, &mut pass, depth, false);
         true
@@ -1956,6 +2036,85 @@ pub fn read_script_text(path: &str, text: &str) -> RcScript {
 mod tests {
     use super::*;
     use std::fs;
+
+    /// A long rc.conf-like text with every construct the parser tracks.
+    fn long_text() -> String {
+        let mut t = String::new();
+        for i in 0..700 {
+            t.push_str(&format!("svc{i}_enable=\"YES\" svc{i}_flags='-a {i}'\n"));
+            match i % 50 {
+                0 => t.push_str("if [ -f /etc/x ]; then\n\ta=1\n\tb=2\nfi\n"),
+                10 => t.push_str("f() {\n\tc=3\n}\n"),
+                20 => t.push_str("case $x in\na|b) d=4 ;;\n*) e=5 ;;\nesac\n"),
+                30 => t.push_str("cat <<EOF\nnot=code\nEOF\n"),
+                40 => t.push_str("[ -r /etc/inc ] && . /etc/inc\nx=\"$(echo hi)\" y=`true`\n"),
+                _ => {}
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn parsing_in_pieces_gives_the_whole_parse() {
+        let text = long_text();
+        let whole = parse(&text);
+        for chunk in [1, 7, 256] {
+            let mut commands = Vec::new();
+            let mut functions = Vec::new();
+            let mut pieces = 0;
+            let mut seen = HashSet::new();
+            parse_chunked(&text, chunk, |s| {
+                pieces += 1;
+                // Cut only between top-level commands: no compound
+                // command spans two pieces.
+                let ids: HashSet<(String, usize)> = s
+                    .commands
+                    .iter()
+                    .filter_map(|c| c.compound.clone())
+                    .collect();
+                for id in ids {
+                    assert!(seen.insert(id.clone()), "chunk {chunk}: {id:?} cut");
+                }
+                commands.extend(s.commands);
+                functions.extend(s.functions);
+            });
+            assert!(pieces > 700 / chunk.max(1) / 2, "{chunk}: {pieces} pieces");
+            assert_eq!(commands, whole.commands, "chunk {chunk}");
+            assert_eq!(functions, whole.functions, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_file_evaluated_in_pieces_sets_what_the_whole_file_sets() {
+        let root = std::env::temp_dir().join(format!("svcj-rcconf-chunks-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("etc")).unwrap();
+        fs::write(root.join("etc/rc.conf"), long_text()).unwrap();
+        fs::write(root.join("etc/inc"), "included=yes\n").unwrap();
+        let run = |transient: bool| {
+            let mut loader = Loader::new(&root, Path::new("/usr/local"));
+            loader.transient = transient;
+            let mut env = Env::new();
+            assert!(loader.source(&mut env, Path::new("/etc/rc.conf")));
+            assert_eq!(loader.cache.is_empty(), transient);
+            let mut vars: Vec<(String, String, String)> = env
+                .vars
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone(), v.origin.to_string()))
+                .collect();
+            vars.sort();
+            (vars, loader.notes)
+        };
+        let (whole, whole_notes) = run(false);
+        let (pieces, piece_notes) = run(true);
+        assert!(whole.iter().any(|(k, v, _)| k == "included" && v == "yes"));
+        assert!(whole
+            .iter()
+            .any(|(k, _, o)| k == "svc699_flags" && o.starts_with("/etc/rc.conf:")));
+        assert_eq!(whole, pieces);
+        assert_eq!(whole_notes, piece_notes);
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     fn eval(text: &str) -> (Env, Vec<Note>) {
         let script = parse(text);
