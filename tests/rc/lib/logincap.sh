@@ -78,9 +78,34 @@ $(_fk_lc_record "$_next")"
 #
 _fk_lc_get()
 {
-	printf '%s\n' "$1" | awk -v n="$2" '
-		index($0, n "=") == 1 { print substr($0, length(n) + 2); f = 1; exit }
-		END { exit !f }'
+	_fk_lc_getv "$1" "$2" && printf '%s\n' "$_fk_lc_v"
+}
+
+#
+# _fk_lc_getv caps name
+#	As _fk_lc_get, without a subshell: set _fk_lc_v to the value (the
+#	limits fake asks for dozens of capabilities on every rc.d start).
+#
+_fk_lc_getv()
+{
+	local _rest _line _nl
+
+	_nl='
+'
+	_rest=$1
+	_fk_lc_v=
+	# Bounded: each turn drops one line of caps.
+	while [ -n "$_rest" ]; do
+		_line=${_rest%%"$_nl"*}
+		case "$_line" in
+		"$2="*)	_fk_lc_v=${_line#"$2="}; return 0 ;;
+		esac
+		case "$_rest" in
+		*"$_nl"*)	_rest=${_rest#*"$_nl"} ;;
+		*)		_rest= ;;
+		esac
+	done
+	return 1
 }
 
 #
