@@ -550,7 +550,9 @@ pub fn limits_item(available: std::result::Result<(), String>) -> Item {
             State::Warn,
             format!("services with <name>_svcj_rctl will not start: {why}"),
         )
-        .fix(if cfg!(target_os = "freebsd") {
+        .fix(if why.contains("inside a jail") {
+            "set the limits of this jail from its host (rctl -a jail:NAME:RULE)"
+        } else if cfg!(target_os = "freebsd") {
             "add kern.racct.enable=1 to /boot/loader.conf and reboot"
         } else {
             "mount the cgroup file system (cgroup2 on /sys/fs/cgroup)"
@@ -834,6 +836,13 @@ mod tests {
         assert_eq!(limits_item(Ok(())).state, State::Ok);
         let r = Report { items: vec![i] };
         assert_eq!(r.exit_code(), 0);
+        // In a jail the fix is the host's, whatever the OS.
+        let i = limits_item(Err(crate::platform::freebsd::rctl::JAILED_FIX.into()));
+        assert!(
+            i.fix.as_deref().unwrap().contains("from its host"),
+            "{:?}",
+            i.fix
+        );
     }
 
     struct Tree(PathBuf);

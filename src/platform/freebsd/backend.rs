@@ -427,10 +427,12 @@ impl<K: Kernel> Platform for Backend<K> {
     }
 
     fn limits_available(&self) -> std::result::Result<(), String> {
-        if self.k.rctl().racct_enabled() {
-            Ok(())
-        } else {
+        if !self.k.rctl().racct_enabled() {
             Err(super::rctl::RACCT_FIX.to_string())
+        } else if matches!(self.k.sysctl_int("security.jail.jailed"), Ok(Some(j)) if j != 0) {
+            Err(super::rctl::JAILED_FIX.to_string())
+        } else {
+            Ok(())
         }
     }
 

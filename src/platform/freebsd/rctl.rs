@@ -26,6 +26,13 @@ use std::io;
 pub const RACCT_FIX: &str = "resource limits need resource accounting, which is off \
      (kern.racct.enable=0): add kern.racct.enable=1 to /boot/loader.conf and reboot";
 
+/// Why a jailed caller cannot have limits: every rctl(2) call checks a
+/// `PRIV_RCTL_*` privilege (kern_rctl.c) that prison_priv_check() never
+/// grants a jail (kern_jail.c), so the kernel answers EPERM.
+pub const JAILED_FIX: &str = "resource limits cannot be set from inside a jail: the kernel \
+     refuses rctl(2) to jailed processes; set the rules on this host's own jail from \
+     its host (rctl -a jail:NAME:RULE), or remove <name>_svcj_rctl";
+
 /// The rctl system calls.
 pub trait RctlKernel {
     /// `kern.racct.enable`.
@@ -78,13 +85,22 @@ pub fn install(k: &dyn RctlKernel, jail: &str, rules: &Rules) -> Result<()> {
     if !k.racct_enabled() {
         return Err(Error::Unavailable(format!("{jail}: {RACCT_FIX}")));
     }
-    uninstall(k, jail)?;
+    let f = subject_filter(jail);
+    log::debug!("rctl_remove_rule({f})");
+    match k.remove_rule(&f) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
+            return Err(Error::Unavailable(format!("{jail}: {JAILED_FIX}")));
+        }
+        Err(e) => return Err(Error::os(format!("rctl_remove_rule {f}"), e)),
+    }
     for r in rules.kernel_strings(jail) {
         log::debug!("rctl_add_rule({r})");
         if let Err(e) = k.add_rule(&r) {
             let _ = uninstall(k, jail);
             return Err(match e.raw_os_error() {
                 Some(libc::ENOSYS) => Error::Unavailable(format!("{jail}: {RACCT_FIX}")),
+                Some(libc::EPERM) => Error::Unavailable(format!("{jail}: {JAILED_FIX}")),
                 _ => Error::os(format!("rctl_add_rule {r}"), e),
             });
         }
@@ -93,15 +109,22 @@ pub fn install(k: &dyn RctlKernel, jail: &str, rules: &Rules) -> Result<()> {
 }
 
 /// Remove every rule of `jail`'s subject.  A kernel without accounting
-/// has none: not an error.
+/// has none, and a jailed caller (refused with EPERM) can never have
+/// added any: neither is an error, so that stopping a service jail
+/// inside a jail works.
 pub fn uninstall(k: &dyn RctlKernel, jail: &str) -> Result<()> {
     if !k.racct_enabled() {
         return Ok(());
     }
     let f = subject_filter(jail);
     log::debug!("rctl_remove_rule({f})");
-    k.remove_rule(&f)
-        .map_err(|e| Error::os(format!("rctl_remove_rule {f}"), e))
+    match k.remove_rule(&f) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
+            log::debug!("rctl_remove_rule({f}): {e} (a jail: no rules of ours)");
+            Ok(())
+        }
+        r => r.map_err(|e| Error::os(format!("rctl_remove_rule {f}"), e)),
+    }
 }
 
 /// Parse rctl_get_racct(2)'s `name=value,…`.
@@ -261,11 +284,24 @@ mod tests {
     use super::*;
     use std::cell::RefCell;
 
+    /// A recording kernel.  `jailed`: the caller is in a jail, where
+    /// every rctl(2) call fails its PRIV_RCTL_* check with EPERM
+    /// (kern_rctl.c; prison_priv_check() in kern_jail.c grants none).
     #[derive(Default)]
     struct Rec {
         on: bool,
+        jailed: bool,
         refuse: Option<&'static str>,
         calls: RefCell<Vec<String>>,
+    }
+
+    impl Rec {
+        fn priv_check(&self) -> io::Result<()> {
+            if self.jailed {
+                return Err(io::Error::from_raw_os_error(libc::EPERM));
+            }
+            Ok(())
+        }
     }
 
     impl RctlKernel for Rec {
@@ -274,6 +310,7 @@ mod tests {
         }
         fn add_rule(&self, rule: &str) -> io::Result<()> {
             self.calls.borrow_mut().push(format!("add {rule}"));
+            self.priv_check()?;
             if self.refuse.is_some_and(|r| rule.contains(r)) {
                 return Err(io::Error::from_raw_os_error(libc::EOPNOTSUPP));
             }
@@ -281,18 +318,45 @@ mod tests {
         }
         fn remove_rule(&self, filter: &str) -> io::Result<()> {
             self.calls.borrow_mut().push(format!("remove {filter}"));
-            Ok(())
+            self.priv_check()
         }
         fn racct(&self, _: &str) -> io::Result<String> {
+            self.priv_check()?;
             Ok("cputime=3,datasize=0,memoryuse=1048576,maxproc=4,pcpu=12".into())
         }
         fn rules(&self, _: &str) -> io::Result<String> {
+            self.priv_check()?;
             Ok(
                 "jail:svcj-a:memoryuse:deny=2097152,jail:svcj-a:maxproc:deny=20,\
                 jail:svcj-a:openfiles:deny=9/process,jail:svcj-a:newthing:log=1"
                     .into(),
             )
         }
+    }
+
+    #[test]
+    fn inside_a_jail_limits_fail_closed_and_stopping_still_works() {
+        let k = Rec {
+            on: true,
+            jailed: true,
+            ..Default::default()
+        };
+        let r = crate::rctl::parse("maxproc:deny=5").unwrap();
+        let e = install(&k, "svcj-a", &r).unwrap_err();
+        assert_eq!(e.exit_code(), crate::sysexits::EX_UNAVAILABLE);
+        assert!(e.to_string().contains("from inside a jail"), "{e}");
+        assert!(
+            !k.calls.borrow().iter().any(|c| c.starts_with("add")),
+            "{:?}",
+            k.calls.borrow()
+        );
+        // Removal (svcj-kill, a failed start) is not an error there.
+        uninstall(&k, "svcj-a").unwrap();
+        assert_eq!(usage(&k, "svcj-a"), None);
+        // No rules asked for: nothing is called at all.
+        k.calls.borrow_mut().clear();
+        install(&k, "svcj-a", &crate::rctl::Rules::default()).unwrap();
+        assert!(k.calls.borrow().is_empty());
     }
 
     #[test]
