@@ -306,8 +306,8 @@ mkdir -p "$_rt_base" || exit 73
 	cd "$_rt_base" || exit 1
 	mkdir -p etc/defaults etc/rc.d etc/rc.conf.d var/run var/log \
 	    var/db/svcj-test var/empty run tmp root usr proc dev svcj-test \
-	    svcj-test-out svcj-test-bin bin sbin
-	chmod 1777 tmp
+	    svcj-test-out svcj-test-bin bin sbin var/run/svcj-test-proctitle
+	chmod 1777 tmp var/run/svcj-test-proctitle
 	chmod 700 root
 	ln -s usr/lib lib
 	if [ -d /usr/lib64 ]; then
