@@ -110,6 +110,17 @@ done
 mkdir -p "$_en_root/dev/shm" "$_en_root/dev/pts"
 mount -t tmpfs -o mode=1777,size=16m tmpfs "$_en_root/dev/shm" ||
     _en_die "cannot mount /dev/shm"
+# The host's cgroup tree (read-write), for scenarios that ask for it with
+# a line "# rc-test: cgroup" (resource limits on Linux need a cgroup of
+# the caller's; the others keep a root without one, where limits fail
+# closed).
+if [ -d /sys/fs/cgroup ] &&
+    grep -qx '# rc-test: cgroup' "$_en_rc/$_en_name.sh" 2>/dev/null; then
+	mkdir -p "$_en_root/sys/fs/cgroup" ||
+	    _en_die "cannot create $_en_root/sys/fs/cgroup"
+	mount --rbind /sys/fs/cgroup "$_en_root/sys/fs/cgroup" ||
+	    _en_die "cannot bind /sys/fs/cgroup"
+fi
 ln -s /proc/self/fd "$_en_root/dev/fd"
 ln -s /proc/self/fd/0 "$_en_root/dev/stdin"
 ln -s /proc/self/fd/1 "$_en_root/dev/stdout"

@@ -28,7 +28,9 @@ rc_conf_set pext_env_file /etc/pext.env
 rc_conf_set pext_offcmd "echo offcmd ran"
 rc_conf_set pext_setup "echo setup ran"
 
-# ${name}_offcmd and ${name}_setup exist since 13.x (not in 12.x).
+# ${name}_offcmd and ${name}_setup exist since 13.x (not in 12.x); a
+# custom start_cmd gets the setup only where rc.subr has _run_rc_setup
+# (14.0-era main ran it for the default start method only).
 expect_exit 0 service pext start
 if rc_subr_mentions _offcmd; then
 	expect_stdout_match '^offcmd ran$'
@@ -38,7 +40,7 @@ expect_stdout_nomatch '^setup ran$'
 
 rc_conf_set pext_enable YES
 expect_exit 0 service pext start
-if rc_subr_mentions _setup; then
+if rc_subr_mentions _run_rc_setup; then
 	expect_stdout_match '^setup ran$'
 fi
 expect_stdout_match '^start: PEXT_A=one PEXT_B=two words$'

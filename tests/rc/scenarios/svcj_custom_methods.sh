@@ -52,14 +52,15 @@ pid=$(svcj_hostpid jcm)
 expect_exit 0 service jcm onestop
 wait_gone "$pid"
 svcj_wait_nojail svcj-jcm
-# ${name}_setup exists since 13.x (12.x never runs it): expected on any
-# rc.subr that has it, the fixture and the newest included.
+# ${name}_setup runs for a custom start_cmd where rc.subr has
+# _run_rc_setup (the fixture and the newest base; 12.x has no setup at
+# all, 14.0-era main ran it for the default start method only).
 setup_line=
-if using_fixture_rc_subr || rc_subr_mentions _setup; then
+if using_fixture_rc_subr || rc_subr_mentions _run_rc_setup; then
 	setup_line="setup
 "
 else
-	note "this rc.subr has no \${name}_setup: not expecting it to run"
+	note "this rc.subr runs no \${name}_setup for a custom start_cmd"
 fi
 expect_exit 0 cat /var/run/jcm.d/where
 expect_stdout_equals "${setup_line}start hook host
