@@ -22,8 +22,12 @@
 //!
 //! All paths handed to the reader are *host* paths (`/etc/rc.conf`); they
 //! are looked up under a root directory so that fixture trees can be
-//! audited.  Parsed files are cached, so auditing a thousand services reads
-//! the global rc.conf files once.
+//! audited.  The global rc.conf files are evaluated once (their result is
+//! reused for every script that sets none of their inputs); they and a
+//! service's own rc.conf.d files are evaluated in pieces as they are
+//! parsed ([`parse_chunked`]) and not kept, because a host's rc.conf grows
+//! with its services.  Files included from elsewhere are parsed once and
+//! cached.
 
 use std::cell::RefCell;
 use std::collections::HashSet;

@@ -298,9 +298,11 @@ struct Entry {
 /// note about the host's files, keeping only a name and a path per
 /// service; [`Auditor::each`] then evaluates the services again, one at a
 /// time in report order, and hands each one over to be printed and
-/// dropped.  Peak memory does not grow with the number of services beyond
-/// that list (issue 12: a host with 10,000 services is audited in the
-/// memory of one with ten).
+/// dropped.  What stays in memory is that list and the variables rc.conf
+/// sets (which evaluating rc.conf needs), never the report: 10,000
+/// services took 29 MB (68 MB for `--json`) before, 7 MB now (issue 12).
+/// A script that changes between the passes is reported as the second
+/// pass reads it.
 pub struct Auditor {
     loader: Loader,
     /// The hook's state.
