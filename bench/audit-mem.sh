@@ -43,15 +43,8 @@ done
 _ba_top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$_ba_top/bench/lib.sh"
-[ -n "$_ba_check" ] || _ba_check=$_ba_top/target/release/svcj-check
-if [ ! -x "$_ba_check" ]; then
-	echo "audit-mem.sh: $_ba_check missing: cargo build --release" >&2
-	exit 69
-fi
-if [ ! -x /usr/bin/time ]; then
-	echo "audit-mem.sh: GNU time (/usr/bin/time) is needed for the RSS" >&2
-	exit 69
-fi
+_sb_need_check_and_time audit-mem.sh "$_ba_check"
+_ba_check=$_sb_check
 _ba_work=$(mktemp -d "${TMPDIR:-/tmp}/svcj-bench-audit.XXXXXX")
 trap 'rm -rf "$_ba_work"' EXIT INT TERM
 

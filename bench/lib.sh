@@ -176,3 +176,24 @@ _sb_peak_rss()
 	/usr/bin/time -f %M -o "$_dir/rss" "$@" >/dev/null 2>&1 || :
 	tail -n 1 "$_dir/rss"
 }
+
+# _sb_need_check_and_time script check
+#	For a benchmark of svcj-check's time and memory: check that the
+#	svcj-check binary check exists (empty: the release build of the tree
+#	holding this file) and GNU time, and set _sb_check to it; print why
+#	and exit 69 (naming script) when either is missing.
+_sb_need_check_and_time()
+{
+	_sb_check=$2
+	if [ -z "$_sb_check" ]; then
+		_sb_check=$(cd "$(dirname "$0")/.." && pwd)/target/release/svcj-check
+	fi
+	if [ ! -x "$_sb_check" ]; then
+		echo "$1: $_sb_check missing: cargo build --release" >&2
+		exit 69
+	fi
+	if [ ! -x /usr/bin/time ]; then
+		echo "$1: GNU time (/usr/bin/time) is needed for the RSS" >&2
+		exit 69
+	fi
+}

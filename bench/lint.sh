@@ -48,15 +48,8 @@ esac
 _bl_top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$_bl_top/bench/lib.sh"
-[ -n "$_bl_check" ] || _bl_check=$_bl_top/target/release/svcj-check
-if [ ! -x "$_bl_check" ]; then
-	echo "lint.sh: $_bl_check missing: cargo build --release" >&2
-	exit 69
-fi
-if [ ! -x /usr/bin/time ]; then
-	echo "lint.sh: GNU time (/usr/bin/time) is needed for the RSS" >&2
-	exit 69
-fi
+_sb_need_check_and_time lint.sh "$_bl_check"
+_bl_check=$_sb_check
 _bl_work=$(mktemp -d "${TMPDIR:-/tmp}/svcj-bench-lint.XXXXXX")
 trap 'rm -rf "$_bl_work"' EXIT INT TERM
 
