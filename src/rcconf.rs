@@ -411,8 +411,9 @@ pub fn parse(text: &str) -> Script {
 
 /// [`parse`] in pieces: `sink` gets the commands in order, in scripts of
 /// about `chunk` commands, each cut at the top level between two
-/// unrelated commands (never inside a compound command or a function, and
-/// never after a `[ … ]` test, which the next command may depend on).
+/// unrelated commands: after a separator at the top level, never inside a
+/// compound command or a function (a command joined by `&&`, `||` or `|`
+/// to the one before, such as `[ -r F ] && . F`, stays in its piece).
 /// Evaluating the pieces in order is evaluating the whole text, while
 /// only one piece is in memory: a 10,000-line rc.conf is read in the
 /// memory of a short one.  The last call may have no commands.
@@ -624,10 +625,7 @@ pub fn parse_chunked(text: &str, chunk: usize, mut sink: impl FnMut(Script)) {
                 let cut = script.commands.len() >= chunk
                     && frames.is_empty()
                     && pending_fn.is_none()
-                    && !case_head
-                    && script.commands.last().is_some_and(|c| {
-                        !matches!(c.words.first().map(|w| w.raw.as_str()), Some("[" | "test"))
-                    });
+                    && !case_head;
                 if cut {
                     sink(std::mem::take(&mut script));
                 }
@@ -1214,9 +1212,10 @@ pub struct Loader {
     localbase: PathBuf,
     cache: HashMap<PathBuf, Option<Rc<Script>>>,
     global: Option<Rc<Global>>,
-    /// While set, parsed files are not kept: a service's own
-    /// `rc.conf.d/NAME` files are read once per service, and keeping them
-    /// would make an audit's memory grow with the number of services.
+    /// While set (inside `load_rc_config`), files are evaluated as they are
+    /// parsed and not kept: rc.conf and a service's own `rc.conf.d/NAME`
+    /// grow with the number of services, and keeping them would make an
+    /// audit's memory grow too.
     transient: bool,
     /// Notes about files and constructs that were skipped.
     pub notes: BTreeSet<Note>,
@@ -1815,6 +1814,14 @@ impl Loader {
     }
 
     fn load_into(&mut self, env: &mut Env, name: &str, notes: &mut Vec<Note>) {
+        // What load_rc_config reads is evaluated as it is parsed and not
+        // kept: rc.conf and rc.conf.d grow with a host's services.
+        let was = std::mem::replace(&mut self.transient, true);
+        self.load_into_files(env, name, notes);
+        self.transient = was;
+    }
+
+    fn load_into_files(&mut self, env: &mut Env, name: &str, notes: &mut Vec<Note>) {
         let global = match &self.global {
             Some(g) => g.clone(),
             None => {
@@ -1822,11 +1829,7 @@ impl Loader {
                     misses: Some(RefCell::new(HashSet::new())),
                     ..Env::default()
                 };
-                // Only the result is kept: the parsed files are as big as
-                // rc.conf, which grows with the number of services.
-                let was = std::mem::replace(&mut self.transient, true);
                 self.load_global(&mut g, notes);
-                self.transient = was;
                 let inputs = g.misses.take().map(RefCell::into_inner).unwrap_or_default();
                 let g = Rc::new(Global {
                     vars: Rc::new(g.vars),
@@ -1882,7 +1885,6 @@ impl Loader {
             return;
         }
         let dirs = [PathBuf::from("/etc"), self.localbase.join("etc")];
-        let was = std::mem::replace(&mut self.transient, true);
         for d in dirs {
             let host = d.join("rc.conf.d").join(name);
             let real = self.real(&host);
@@ -1912,7 +1914,6 @@ impl Loader {
                 }
             }
         }
-        self.transient = was;
     }
 
     /// Evaluate an rc.d script given by its host path, loading rc.conf where

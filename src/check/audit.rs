@@ -602,10 +602,8 @@ fn audit_one(
             return Some(svc);
         }
     };
-    if s.run_rc_command.is_none() {
-        loader.notes.insert(not_rc_script(host));
-        return None;
-    }
+    // Not an rc.d script: noted by the first pass (Auditor::new).
+    s.run_rc_command?;
     svc.notes = s.notes.iter().map(|n| n.to_string()).collect();
     let nonempty = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_string);
     svc.command = nonempty(s.var("command"));

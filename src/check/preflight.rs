@@ -550,7 +550,7 @@ pub fn limits_item(available: std::result::Result<(), String>) -> Item {
             State::Warn,
             format!("services with <name>_svcj_rctl will not start: {why}"),
         )
-        .fix(if why.contains("inside a jail") {
+        .fix(if why == crate::platform::freebsd::rctl::JAILED_FIX {
             "set the limits of this jail from its host (rctl -a jail:NAME:RULE)"
         } else if cfg!(target_os = "freebsd") {
             "add kern.racct.enable=1 to /boot/loader.conf and reboot"
