@@ -510,7 +510,10 @@ pub enum Racct {
 
 /// Read `kern.racct.enable` from the loader files under `root` in the
 /// order loader(8) reads them (`/boot/loader.conf`, `/boot/loader.conf.d/
-/// *.conf`, `/boot/loader.conf.local`; the last setting wins).
+/// *.conf`, `/boot/loader.conf.local`; the last setting wins): stand's
+/// defaults/loader.conf names them as `loader_conf_files`,
+/// `loader_conf_dirs` and `local_loader_conf_files`, processed in that
+/// order (loader.conf(5)).
 pub fn racct_at_boot(root: &Path) -> Racct {
     let real = |p: &str| root.join(p.trim_start_matches('/'));
     let mut files = vec!["/boot/loader.conf".to_string()];
