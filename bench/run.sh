@@ -146,7 +146,7 @@ _bn_ratio()
 #	Succeed when the number a is at most b.
 _bn_le()
 {
-	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$1" "$2"
+	_bn_within "$1" "$2" 1
 }
 
 # _bn_median name json
@@ -213,18 +213,15 @@ _bn_machine()
 #	wait4, so the overhead is the same small constant for both commands.
 _bn_alt()
 {
-	local _cpu _json
+	local _pin _json
 
-	_cpu=$1
+	_pin=
+	[ "$1" = cpu0 ] && _pin="taskset -c 0"
 	_json=$2
 	shift 2
-	if [ "$_cpu" = cpu0 ]; then
-		taskset -c 0 python3 "$_bn_top/bench/alternate.py" --warmup 5 \
-		    --runs "$_bn_aruns" --export-json "$_json" "$@"
-	else
-		python3 "$_bn_top/bench/alternate.py" --warmup 5 \
-		    --runs "$_bn_aruns" --export-json "$_json" "$@"
-	fi
+	# shellcheck disable=SC2086 # empty, or the taskset words
+	$_pin python3 "$_bn_top/bench/alternate.py" --warmup 5 \
+	    --runs "$_bn_aruns" --export-json "$_json" "$@"
 }
 
 # _bn_within a b factor
