@@ -671,13 +671,50 @@ pub fn parse_chunked(text: &str, chunk: usize, mut sink: impl FnMut(Script)) {
 // Variables and expansion.
 // ---------------------------------------------------------------------------
 
+/// Where a variable was last set: a file and a line, shown as
+/// `/etc/rc.conf:12`.  The file name is shared by every line of its file:
+/// an rc.conf of 20,000 assignments holds one copy of its name, not
+/// 20,000 strings `/etc/rc.conf:N` (an audit's memory follows the
+/// variables it must keep).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    file: Rc<str>,
+    line: u32,
+}
+
+impl Origin {
+    /// Line `line` of `file`.
+    pub fn new(file: &Rc<str>, line: usize) -> Self {
+        Origin {
+            file: file.clone(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The file (a host path).
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The line, from 1.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
 /// A variable's value and where it was last set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
     /// The value.
     pub value: String,
     /// `/etc/rc.conf:12`
-    pub origin: Rc<str>,
+    pub origin: Origin,
 }
 
 /// The shell variables known so far.
@@ -688,8 +725,8 @@ pub struct Value {
 /// [`Loader::load_rc_config`]).
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    vars: HashMap<String, Value>,
-    base: Option<Rc<HashMap<String, Value>>>,
+    vars: HashMap<Box<str>, Value>,
+    base: Option<Rc<HashMap<Box<str>, Value>>>,
     /// When set, names read while unset are recorded here.
     misses: Option<RefCell<HashSet<String>>>,
 }
@@ -720,17 +757,17 @@ impl Env {
     }
 
     /// Set `name`.
-    pub fn set(&mut self, name: &str, value: String, origin: Rc<str>) {
-        self.vars.insert(name.to_string(), Value { value, origin });
+    pub fn set(&mut self, name: &str, value: String, origin: Origin) {
+        self.vars.insert(name.into(), Value { value, origin });
     }
 
     /// Every variable name, sorted.
     pub fn names(&self) -> Vec<String> {
-        let mut set: BTreeSet<&String> = self.vars.keys().collect();
+        let mut set: BTreeSet<&str> = self.vars.keys().map(|k| &**k).collect();
         if let Some(b) = &self.base {
-            set.extend(b.keys());
+            set.extend(b.keys().map(|k| &**k));
         }
-        set.into_iter().cloned().collect()
+        set.into_iter().map(str::to_string).collect()
     }
 }
 
@@ -806,7 +843,8 @@ pub struct Unknown(pub String);
 
 struct Expander<'a> {
     env: &'a mut Env,
-    origin: Rc<str>,
+    /// Recorded by `${VAR:=x}`; `None` when dry.
+    origin: Option<Origin>,
     /// Never assign (`${VAR:=x}` gives x but leaves VAR alone).
     dry: bool,
 }
@@ -966,8 +1004,8 @@ impl Expander<'_> {
                     Ok(val.unwrap_or_default())
                 } else {
                     let v = self.word(arg)?;
-                    if !self.dry {
-                        self.env.set(name, v.clone(), self.origin.clone());
+                    if let (false, Some(o)) = (self.dry, &self.origin) {
+                        self.env.set(name, v.clone(), o.clone());
                     }
                     Ok(v)
                 }
@@ -1011,10 +1049,10 @@ impl Expander<'_> {
 
 /// Expand one raw word against `env`.  `${VAR:=x}` assigns into `env`,
 /// recording `origin`.
-pub fn expand(env: &mut Env, raw: &str, origin: Rc<str>) -> Result<String, Unknown> {
+pub fn expand(env: &mut Env, raw: &str, origin: Origin) -> Result<String, Unknown> {
     Expander {
         env,
-        origin,
+        origin: Some(origin),
         dry: false,
     }
     .word(raw)
@@ -1026,7 +1064,7 @@ pub fn expand(env: &mut Env, raw: &str, origin: Rc<str>) -> Result<String, Unkno
 pub fn expand_dry(env: &mut Env, raw: &str) -> Result<String, Unknown> {
     Expander {
         env,
-        origin: Rc::from(""),
+        origin: None,
         dry: true,
     }
     .word(raw)
@@ -1226,7 +1264,7 @@ pub struct Loader {
 /// unset (its only inputs).  It can stand for a real evaluation in any
 /// environment that sets none of those inputs.
 struct Global {
-    vars: Rc<HashMap<String, Value>>,
+    vars: Rc<HashMap<Box<str>, Value>>,
     inputs: HashSet<String>,
 }
 
@@ -1474,7 +1512,7 @@ impl Loader {
                     continue;
                 }
             }
-            let origin: Rc<str> = format!("{file}:{}", cmd.line).into();
+            let origin = Origin::new(file, cmd.line);
             let n_assign = cmd
                 .words
                 .iter()
@@ -1626,7 +1664,7 @@ impl Loader {
         let Some((_, value)) = split_assignment(&w.raw) else {
             return;
         };
-        let origin: Rc<str> = format!("{file}:{}", cmd.line).into();
+        let origin = Origin::new(file, cmd.line);
         let v = expand(pass.env, value, origin.clone());
         let empty = pass.env.get(var).is_none_or(str::is_empty);
         match &v {
@@ -1718,7 +1756,7 @@ impl Loader {
         pass: &mut Pass<'_>,
         raw: &str,
         line: usize,
-        origin: &Rc<str>,
+        origin: &Origin,
         file: &Rc<str>,
     ) {
         let Some((var, value)) = split_assignment(raw) else {
@@ -1763,7 +1801,7 @@ impl Loader {
         pass: &mut Pass<'_>,
         defaults: &[(String, String)],
         line: usize,
-        origin: &Rc<str>,
+        origin: &Origin,
     ) {
         let (after_load, via_eval) = (pass.saw_load.is_some(), pass.via_eval);
         let Some(a) = pass.assignments.as_deref_mut() else {
@@ -1788,7 +1826,7 @@ impl Loader {
         pass: &mut Pass<'_>,
         raw: &str,
         line: usize,
-        origin: &Rc<str>,
+        origin: &Origin,
         file: &Rc<str>,
     ) {
         // Record which variables this word defaults, for lint.
@@ -1841,7 +1879,10 @@ impl Loader {
         };
         let independent = env.base.is_none()
             && env.misses.is_none()
-            && !global.inputs.iter().any(|i| env.vars.contains_key(i));
+            && !global
+                .inputs
+                .iter()
+                .any(|i| env.vars.contains_key(i.as_str()));
         if independent {
             // Same result as evaluating the files again: the global
             // values win, everything else the script had set stays.
@@ -2105,7 +2146,7 @@ mod tests {
             let mut vars: Vec<(String, String, String)> = env
                 .vars
                 .iter()
-                .map(|(k, v)| (k.clone(), v.value.clone(), v.origin.to_string()))
+                .map(|(k, v)| (k.to_string(), v.value.clone(), v.origin.to_string()))
                 .collect();
             vars.sort();
             (vars, loader.notes)
@@ -2421,7 +2462,11 @@ mod tests {
         assert_eq!(s.var("foo_svcj"), Some("YES"));
         assert_eq!(s.var("foo_svcj_options"), Some("a b"));
         assert_eq!(
-            &*s.env.get_value("foo_svcj_options").unwrap().origin,
+            s.env
+                .get_value("foo_svcj_options")
+                .unwrap()
+                .origin
+                .to_string(),
             "/usr/local/etc/rc.conf.d/foo/b:1"
         );
         assert_eq!(s.var("foo_svcj_ipaddrs"), Some("192.0.2.1"));

@@ -286,11 +286,20 @@ pub fn audit(cfg: &AuditConfig) -> Result<AuditReport> {
 
 /// One script to audit, in report order.
 struct Entry {
-    /// `name=` of the script (the file name when it has none or cannot
-    /// be read).
-    name: String,
-    /// Host path of the script.
-    host: PathBuf,
+    /// `name=` of the script, when it is not the file name (the name it
+    /// has when it sets none or cannot be read).
+    name: Option<Box<str>>,
+    /// Which of the two rc.d directories ([`Auditor::dirs`]) holds it.
+    dir: u8,
+    /// The file name.
+    file: Box<str>,
+}
+
+impl Entry {
+    /// The service's name.
+    fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.file)
+    }
 }
 
 /// The audit of a host as a stream: [`Auditor::new`] makes a first pass
@@ -298,9 +307,10 @@ struct Entry {
 /// note about the host's files, keeping only a name and a path per
 /// service; [`Auditor::each`] then evaluates the services again, one at a
 /// time in report order, and hands each one over to be printed and
-/// dropped.  What stays in memory is that list and the variables rc.conf
-/// sets (which evaluating rc.conf needs), never the report: 10,000
-/// services took 29 MB (68 MB for `--json`) before, 7 MB now (issue 12).
+/// dropped.  What stays in memory is that list (a file name per service,
+/// and a name only where it differs) and the variables rc.conf sets
+/// (which evaluating rc.conf needs), never the report: 10,000 services
+/// took 29 MB (68 MB for `--json`) before, 6 MB now (issue 12).
 /// A script that changes between the passes is reported as the second
 /// pass reads it.
 pub struct Auditor {
@@ -309,6 +319,8 @@ pub struct Auditor {
     pub hook: HookState,
     /// The hook's host path.
     pub hook_file: String,
+    /// The host paths of `/etc/rc.d` and `LOCALBASE/etc/rc.d`.
+    dirs: [PathBuf; 2],
     entries: Vec<Entry>,
     notes: Vec<Note>,
     racct: Racct,
@@ -363,8 +375,9 @@ impl Auditor {
         let hook_file = hook_path(&localbase).display().to_string();
         let mut loader = Loader::new(&cfg.root, &localbase);
         let mut entries = Vec::new();
-        for dir in [PathBuf::from("/etc/rc.d"), localbase.join("etc/rc.d")] {
-            let real = loader.real(&dir);
+        let dirs = [PathBuf::from("/etc/rc.d"), localbase.join("etc/rc.d")];
+        for (i, dir) in (0u8..).zip(&dirs) {
+            let real = loader.real(dir);
             let list = match std::fs::read_dir(&real) {
                 Ok(rd) => rd,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -392,21 +405,34 @@ impl Auditor {
                         loader.notes.insert(not_rc_script(&host));
                         continue;
                     }
-                    Ok(s) => s.name().map_or(f, str::to_string),
-                    Err(_) => f,
+                    Ok(s) => s.name().filter(|n| *n != f).map(Box::from),
+                    Err(_) => None,
                 };
-                entries.push(Entry { name, host });
+                entries.push(Entry {
+                    name,
+                    dir: i,
+                    file: f.into_boxed_str(),
+                });
             }
         }
         // (name, path) pairs are unique: an unstable sort gives the same
         // order without the stable sort's buffer of n entries.
-        entries.sort_unstable_by(|a, b| (&a.name, &a.host).cmp(&(&b.name, &b.host)));
+        // The order of (name, host path): a path compares component by
+        // component, so (directory, file name) compares the same way.
+        entries.sort_unstable_by(|a, b| {
+            (a.name(), &dirs[usize::from(a.dir)], &a.file).cmp(&(
+                b.name(),
+                &dirs[usize::from(b.dir)],
+                &b.file,
+            ))
+        });
         let notes = std::mem::take(&mut loader.notes).into_iter().collect();
         let racct = racct_at_boot(&cfg.root);
         Ok(Auditor {
             loader,
             hook,
             hook_file,
+            dirs,
             entries,
             notes,
             racct,
@@ -427,11 +453,8 @@ impl Auditor {
         mut f: impl FnMut(ServiceAudit) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         for e in std::mem::take(&mut self.entries) {
-            let file = e
-                .host
-                .file_name()
-                .map_or(String::new(), |f| f.to_string_lossy().into_owned());
-            let s = audit_one(&mut self.loader, &e.host, &file, &self.hook, &self.racct);
+            let host = self.dirs[usize::from(e.dir)].join(&*e.file);
+            let s = audit_one(&mut self.loader, &host, &e.file, &self.hook, &self.racct);
             // The first pass has every note already.
             self.loader.notes.clear();
             if let Some(s) = s {
@@ -685,7 +708,7 @@ fn audit_one(
         }
     }
     if let Some(v) = by.as_deref().and_then(|b| s.env.get_value(b)) {
-        if v.origin.starts_with(&format!("{}:", s.path)) {
+        if v.origin.file() == s.path {
             svc.push(
                 Severity::Warning,
                 format!(
