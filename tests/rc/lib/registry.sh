@@ -11,9 +11,13 @@
 
 _fk_rundir=/run/svcj
 
+# Helpers that compute a value leave it in _fk_out instead of printing
+# it: a command substitution costs the shell a fork, and these run many
+# times per ps(1) or jls(8) call, where FreeBSD's own tools fork nothing.
+
 #
 # _fk_selfns
-#	Print the inode number of the caller's PID namespace.
+#	Set _fk_out to the inode number of the caller's PID namespace.
 #
 _fk_selfns()
 {
@@ -21,12 +25,12 @@ _fk_selfns()
 
 	_l=$(readlink "/proc/$$/ns/pid" 2>/dev/null) || return 1
 	_l=${_l#pid:[}
-	echo "${_l%]}"
+	_fk_out=${_l%]}
 }
 
 #
 # _fk_nsof pid
-#	Print the inode number of the PID namespace of process pid.
+#	Set _fk_out to the inode number of the PID namespace of process pid.
 #	Fails if the process is gone.  The ns link needs ptrace access
 #	(CAP_SYS_PTRACE, which jailed root lacks, for another uid's or an
 #	undumpable process); without it, a process as deep in the PID
@@ -37,22 +41,25 @@ _fk_selfns()
 #
 _fk_nsof()
 {
-	local _l
+	local _l _d
 
 	if _l=$(readlink "/proc/$1/ns/pid" 2>/dev/null); then
 		_l=${_l#pid:[}
-		echo "${_l%]}"
+		_fk_out=${_l%]}
 		return 0
 	fi
 	[ -d "/proc/$1" ] || return 1
-	[ "$(_fk_nsdepth "$1")" = "$(_fk_nsdepth $$)" ] || return 1
+	_fk_nsdepth "$1" || return 1
+	_d=$_fk_out
+	_fk_nsdepth $$ || return 1
+	[ "$_d" = "$_fk_out" ] || return 1
 	_fk_selfns
 }
 
 #
 # _fk_nsdepth pid
-#	Print how many PID namespaces, counted from the one this /proc
-#	belongs to, process pid is nested in (the NSpid line's length).
+#	Set _fk_out to how many PID namespaces, counted from the one this
+#	/proc belongs to, process pid is nested in (the NSpid line's length).
 #
 _fk_nsdepth()
 {
@@ -62,7 +69,7 @@ _fk_nsdepth()
 		if [ "$_k" = "NSpid:" ]; then
 			# shellcheck disable=SC2086 # one pid a word
 			set -- $_rest
-			echo "$#"
+			_fk_out=$#
 			return 0
 		fi
 	done < "/proc/$1/status"
@@ -71,20 +78,20 @@ _fk_nsdepth()
 
 #
 # _fk_starttime pid
-#	Print field 22 (start time) of /proc/pid/stat.
+#	Set _fk_out to field 22 (start time) of /proc/pid/stat.
 #
 _fk_starttime()
 {
 	local _line
 
-	read -r _line < "/proc/$1/stat" 2>/dev/null || return 1
+	{ read -r _line < "/proc/$1/stat"; } 2>/dev/null || return 1
 	# Fields after the command name, which may contain blanks and ')'.
 	_line=${_line##*) }
 	# shellcheck disable=SC2086 # deliberate word splitting
 	set -- $_line
 	# $1 is field 3 (state); field 22 is $20.
 	shift 19
-	echo "$1"
+	_fk_out=$1
 }
 
 #
@@ -129,31 +136,15 @@ _fk_jail_load()
 #
 _fk_jail_live()
 {
-	local _ns _st
-
 	case "$_fk_j_reaper" in
 	''|*[!0-9]*)	return 1 ;;
 	esac
-	_ns=$(_fk_nsof "$_fk_j_reaper") || return 1
-	[ "$_ns" = "$_fk_j_pidns" ] || return 1
+	_fk_nsof "$_fk_j_reaper" || return 1
+	[ "$_fk_out" = "$_fk_j_pidns" ] || return 1
 	if [ -n "$_fk_j_start" ]; then
-		_st=$(_fk_starttime "$_fk_j_reaper") || return 1
-		[ "$_st" = "$_fk_j_start" ] || return 1
+		_fk_starttime "$_fk_j_reaper" || return 1
+		[ "$_fk_out" = "$_fk_j_start" ] || return 1
 	fi
-	return 0
-}
-
-#
-# _fk_jail_files
-#	Print the registry entry files, one a line (nothing if none).
-#
-_fk_jail_files()
-{
-	local _f
-
-	for _f in "$_fk_rundir"/*.jail; do
-		[ -f "$_f" ] && echo "$_f"
-	done
 	return 0
 }
 
@@ -169,13 +160,14 @@ _fk_inside_jail()
 {
 	local _self _f
 
-	_self=$(_fk_selfns) || return 1
-	for _f in $(_fk_jail_files); do
+	_fk_selfns || return 1
+	_self=$_fk_out
+	for _f in "$_fk_rundir"/*.jail; do
 		_fk_jail_load "$_f" || continue
 		[ "$_fk_j_pidns" = "$_self" ] || continue
-		if [ -n "$_fk_j_start" ] &&
-		    [ "$(_fk_starttime 1)" != "$_fk_j_start" ]; then
-			continue
+		if [ -n "$_fk_j_start" ]; then
+			_fk_starttime 1 || continue
+			[ "$_fk_out" = "$_fk_j_start" ] || continue
 		fi
 		return 0
 	done
@@ -195,7 +187,7 @@ _fk_jailed()
 
 	if { read -r _host < /etc/svcj-test-hostpidns; } 2>/dev/null &&
 	    [ -n "$_host" ]; then
-		[ "$(_fk_selfns)" != "$_host" ]
+		_fk_selfns && [ "$_fk_out" != "$_host" ]
 		return
 	fi
 	_fk_inside_jail
@@ -213,7 +205,7 @@ _fk_jail_find()
 
 	[ -n "$1" ] || return 1
 	_fk_inside_jail && return 1
-	for _f in $(_fk_jail_files); do
+	for _f in "$_fk_rundir"/*.jail; do
 		_fk_jail_load "$_f" || continue
 		_fk_jail_live || continue
 		case "$1" in
@@ -225,21 +217,22 @@ _fk_jail_find()
 
 #
 # _fk_nsmap
-#	Print "pidns:jid" words for every live jail visible to the caller,
-#	space separated, for the ps(1) fake's jid column.
+#	Set _fk_out to "pidns:jid" words for every live jail visible to the
+#	caller, space separated, for the ps(1) fake's jid column.
 #
 _fk_nsmap()
 {
 	local _f _map
 
 	_map=
-	_fk_inside_jail && return 0
-	for _f in $(_fk_jail_files); do
-		_fk_jail_load "$_f" || continue
-		_fk_jail_live || continue
-		_map="$_map $_fk_j_pidns:$_fk_j_jid"
-	done
-	echo "$_map"
+	if ! _fk_inside_jail; then
+		for _f in "$_fk_rundir"/*.jail; do
+			_fk_jail_load "$_f" || continue
+			_fk_jail_live || continue
+			_map="$_map $_fk_j_pidns:$_fk_j_jid"
+		done
+	fi
+	_fk_out=$_map
 }
 
 #
