@@ -231,14 +231,21 @@ fn a_fork_bomb_is_gone_after_svcj_kill_with_zero_survivors() {
         "--",
         "sh",
         "-c",
-        "exec >/dev/null 2>&1; b() { b & b & }; b & exit 0",
+        // Each copy starts two more, then stays (sleep): the bomb
+        // grows to the limit and holds there.  A bomb whose copies exit
+        // at once can die out by itself when forks fail under load, and
+        // then there is nothing left to kill.
+        "exec >/dev/null 2>&1; b() { b & b & sleep 600; }; b & exit 0",
     ]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let ns = env.pidns(&jail).expect("the bomb runs");
-    assert!(wait_for(
-        std::time::Duration::from_secs(5),
-        || processes_in_ns(ns).len() > 100
-    ));
+    assert!(
+        wait_for(std::time::Duration::from_secs(30), || processes_in_ns(ns)
+            .len()
+            > 100),
+        "the bomb never reached 100 processes: {} in the jail",
+        processes_in_ns(ns).len()
+    );
     let k = run(env.kill().args(["-t", "1", &jail]));
     assert_eq!(code(&k), 0, "{}", stderr(&k));
     assert!(stdout(&k).contains("ended on SIGTERM"), "{}", stdout(&k));
