@@ -762,3 +762,88 @@ fn verbose_exec_and_kill_log_what_they_do() {
         "not only debug lines: {err}"
     );
 }
+
+/// Run the real `bin` with `args` after closing the descriptors `closed`
+/// in the child (they are the caller's 0, 1 or 2).
+fn run_with_closed(bin: &str, args: &[&str], closed: &'static [i32]) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut c = std::process::Command::new(bin);
+    c.args(args);
+    // SAFETY: close(2) is async-signal-safe; nothing else runs between
+    // fork and exec.
+    unsafe {
+        c.pre_exec(move || {
+            for fd in closed {
+                libc::close(*fd);
+            }
+            Ok(())
+        });
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn the_tools_start_with_closed_standard_descriptors() {
+    // svcj::cli::start gives a closed 0, 1 or 2 /dev/null, as Rust's own
+    // start does: printing to a closed stdout would otherwise abort.
+    for bin in [
+        BIN,
+        env!("CARGO_BIN_EXE_svcj-exec"),
+        env!("CARGO_BIN_EXE_svcj-kill"),
+    ] {
+        let o = run_with_closed(bin, &["--version"], &[0, 1]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{bin}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            o.stderr.is_empty(),
+            "{bin}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // With stdout and stderr closed, a usage error still exits 64.
+    let o = run_with_closed(BIN, &["--no-such-flag"], &[0, 1, 2]);
+    assert_eq!(o.status.code(), Some(64));
+    // A descriptor the tool opens never lands on a closed 0, 1 or 2: the
+    // dry run of svcj-exec writes its parameters to (the new) stdout,
+    // which is /dev/null, not a file it opened.
+    let o = run_with_closed(
+        env!("CARGO_BIN_EXE_svcj-exec"),
+        &["-n", "startfds", "--", "/bin/true"],
+        &[1],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_an_error_not_a_signal() {
+    // SIGPIPE is ignored, as under Rust's own start: writing into a pipe
+    // whose reader is gone gives EPIPE, which the tool handles, instead
+    // of killing it.  The pipe's read end is closed before the tool runs.
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::ExitStatusExt;
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills the two descriptors.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: closing our own read end, once.
+    unsafe { libc::close(fds[0]) };
+    // SAFETY: fds[1] is an open descriptor that nothing else owns.
+    let w = unsafe { std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1])) };
+    let st = std::process::Command::new(BIN)
+        .args(["options", "net_basic"])
+        .stdout(w)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(st.signal(), None, "killed by signal {:?}", st.signal());
+    // As a failed write of the audit: EX_OSERR.
+    assert_eq!(st.code(), Some(71), "the status of a failed write");
+}

@@ -7,10 +7,13 @@
 //! printed as `svcj-check: <error>` with the error's sysexits(3) code.
 //! Usage errors exit with `EX_USAGE` (64), not clap's default 2.
 
+#![cfg_attr(not(test), no_main)]
+
 use clap::{Parser, Subcommand};
+use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use svcj::check::{audit, lint, options, preflight, status};
+use svcj::cli::out;
 use svcj::sysexits::{EX_CONFIG, EX_DATAERR};
 use svcj::Error;
 
@@ -89,10 +92,10 @@ enum Cmd {
     },
 }
 
-fn print_json(v: &serde_json::Value) {
+fn print_json(v: &serde_json::Value) -> Result<(), Error> {
     match serde_json::to_string_pretty(v) {
-        Ok(s) => println!("{s}"),
-        Err(e) => println!("{{\"error\": {:?}}}", e.to_string()),
+        Ok(s) => out(&format!("{s}\n")),
+        Err(e) => out(&format!("{{\"error\": {:?}}}\n", e.to_string())),
     }
 }
 
@@ -111,10 +114,10 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
                 if let Some(o) = v.as_object_mut() {
                     o.insert("rctl".into(), svcj::rctl::check_json(&rules));
                 }
-                print_json(&v);
+                print_json(&v)?;
             } else {
-                print!("{}", r.render_text(cfg!(target_os = "linux")));
-                print!("{}", svcj::rctl::check_text(&rules));
+                out(&r.render_text(cfg!(target_os = "linux")))?;
+                out(&svcj::rctl::check_text(&rules))?;
             }
             Ok(0)
         }
@@ -127,9 +130,9 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
             )?;
             let r = status::status(p.as_ref(), name.as_deref())?;
             if json {
-                print_json(&r.to_json());
+                print_json(&r.to_json())?;
             } else {
-                print!("{}", r.render_text());
+                out(&r.render_text())?;
             }
             Ok(0)
         }
@@ -142,7 +145,7 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
             }
             let p = svcj::platform::native();
             let r = preflight::preflight(p.as_ref(), &preflight::Config::new(root));
-            print!("{}", r.render_text());
+            out(&r.render_text())?;
             Ok(r.exit_code())
         }
         Cmd::Audit {
@@ -176,7 +179,7 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
                 match lint::lint_file(f) {
                     Ok(r) => {
                         if !json {
-                            print!("{}", r.render_text());
+                            out(&r.render_text())?;
                         }
                         if r.has_errors() && code == 0 {
                             code = EX_DATAERR;
@@ -193,15 +196,19 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
                 }
             }
             if json {
-                print_json(&lint::to_json(&reports, &unreadable));
+                print_json(&lint::to_json(&reports, &unreadable))?;
             }
             Ok(code)
         }
     }
 }
 
-fn main() -> ExitCode {
-    let cli: Cli = match svcj::cli::parse() {
+svcj::entry!(tool_main);
+
+/// The tool itself, run by [`svcj::cli::start`] with the arguments.
+#[cfg_attr(test, allow(dead_code))]
+fn tool_main(args: Vec<OsString>) -> i32 {
+    let cli: Cli = match svcj::cli::parse(args) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -5,10 +5,11 @@
 //! `svcj-exec: <error>` and exit with the error's sysexits code — or with
 //! the command's own status when it ran.
 
+#![cfg_attr(not(test), no_main)]
+
 use clap::Parser;
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use svcj::name::{JailRef, ServiceName};
 use svcj::platform::{self, RunSpec};
 use svcj::{options, rctl, Error};
@@ -146,18 +147,26 @@ fn run(cli: Cli) -> Result<i32, Error> {
         }
     }
     if cli.dry_run {
-        println!("name={}", service.jail_name());
-        println!("{}", parsed.params.jail_words().join(" "));
+        let mut text = format!(
+            "name={}\n{}\n",
+            service.jail_name(),
+            parsed.params.jail_words().join(" ")
+        );
         for r in rules.kernel_strings(service.jail_name().as_str()) {
-            println!("rctl={r}");
+            text.push_str(&format!("rctl={r}\n"));
         }
+        svcj::cli::out(&text)?;
         return Ok(0);
     }
     platform::native().create_and_run_limited(&service.jail_name(), &parsed.params, &rules, &spec)
 }
 
-fn main() -> ExitCode {
-    let cli: Cli = match svcj::cli::parse() {
+svcj::entry!(tool_main);
+
+/// The tool itself, run by [`svcj::cli::start`] with the arguments.
+#[cfg_attr(test, allow(dead_code))]
+fn tool_main(args: Vec<OsString>) -> i32 {
+    let cli: Cli = match svcj::cli::parse(args) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -4,9 +4,10 @@
 //! Thin by design: parse the command line, call [`svcj::kill`], print the
 //! summary or `svcj-kill: <error>`, exit with a sysexits code.
 
+#![cfg_attr(not(test), no_main)]
+
 use clap::Parser;
 use std::ffi::OsString;
-use std::process::ExitCode;
 use std::time::Duration;
 use svcj::kill::{self, Plan, StopOutcome};
 use svcj::name::JailRef;
@@ -55,8 +56,12 @@ fn parse_timeout(s: &str) -> Option<Duration> {
     Some(Duration::from_secs_f64(v))
 }
 
-fn main() -> ExitCode {
-    let cli: Cli = match svcj::cli::parse() {
+svcj::entry!(tool_main);
+
+/// The tool itself, run by [`svcj::cli::start`] with the arguments.
+#[cfg_attr(test, allow(dead_code))]
+fn tool_main(args: Vec<OsString>) -> i32 {
+    let cli: Cli = match svcj::cli::parse(args) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -97,7 +102,7 @@ fn main() -> ExitCode {
             if !cli.quiet {
                 eprintln!("svcj-kill: {jail}: no such jail, nothing to do");
             }
-            ExitCode::SUCCESS
+            0
         }
         Ok(Some(r)) => {
             match &r.stop {
@@ -115,9 +120,13 @@ fn main() -> ExitCode {
                 _ => {}
             }
             if !cli.quiet {
-                println!("{}", r.summary());
+                // The jail is gone either way; a report nobody can read
+                // is said on stderr and in the status.
+                if let Err(e) = svcj::cli::out(&format!("{}\n", r.summary())) {
+                    return fail(e);
+                }
             }
-            ExitCode::SUCCESS
+            0
         }
         Err(e) => fail(e),
     }
