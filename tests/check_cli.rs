@@ -847,3 +847,26 @@ fn a_closed_pipe_is_an_error_not_a_signal() {
     // As a failed write of the audit: EX_OSERR.
     assert_eq!(st.code(), Some(71), "the status of a failed write");
 }
+
+#[test]
+fn the_tools_do_not_need_libgcc_s() {
+    // build.rs links GCC's unwinder into the binaries on Linux/glibc when
+    // the compiler has libgcc_eh.a (0.12 ms less per start): then no
+    // binary names libgcc_s.so.1 among the libraries it needs.
+    if option_env!("SVCJ_STATIC_UNWIND").is_none() {
+        eprintln!("the_tools_do_not_need_libgcc_s: skipped: no static unwinder in this build");
+        return;
+    }
+    for bin in [
+        BIN,
+        env!("CARGO_BIN_EXE_svcj-exec"),
+        env!("CARGO_BIN_EXE_svcj-kill"),
+    ] {
+        let image = std::fs::read(bin).unwrap();
+        let needle = b"libgcc_s.so.1";
+        assert!(
+            !image.windows(needle.len()).any(|w| w == needle),
+            "{bin} still needs libgcc_s.so.1"
+        );
+    }
+}

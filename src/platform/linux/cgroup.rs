@@ -487,14 +487,33 @@ impl Cgroup {
     /// directories `pid` is in whose last component is `name` (anything
     /// else is not a jail's cgroup and is never touched).
     pub fn of_process(pid: i32, name: &str) -> Option<Cgroup> {
+        Self::find(pid, name, false)
+    }
+
+    /// As [`Cgroup::of_process`], for removing the jail: also while its
+    /// reaper is leaving.  The reaper, last of the jail, moves itself to
+    /// the parent cgroup before it removes the jail's; a stop that looks
+    /// in between (or kills the reaper there) finds the jail's cgroup as
+    /// the directory `name` below the reaper's.
+    pub fn of_jail(pid: i32, name: &str) -> Option<Cgroup> {
+        Self::find(pid, name, true)
+    }
+
+    fn find(pid: i32, name: &str, leaving: bool) -> Option<Cgroup> {
         let membership = parse_membership(&read_file(Path::new(&format!("/proc/{pid}/cgroup")))?);
         let mounts =
             parse_mounts(&read_file(Path::new("/proc/self/mountinfo")).unwrap_or_default());
         let dirs: Vec<Dir> = dirs_of(&mounts, &membership)
             .into_iter()
-            .filter(|(_, d)| {
-                d.file_name()
+            .filter_map(|(m, d)| {
+                if d.file_name()
                     .is_some_and(|f| f.as_bytes() == name.as_bytes())
+                {
+                    Some((m, d))
+                } else {
+                    let below = d.join(name);
+                    (leaving && below.is_dir()).then_some((m, below))
+                }
             })
             .map(|(m, d)| Dir { path: d, v1: m.v1 })
             .collect();
@@ -853,9 +872,19 @@ impl Handles {
             let _ = write_fd(fd, "0");
         }
         for dir in &self.parents {
-            // SAFETY: unlinkat on a directory descriptor we own with a
-            // NUL-terminated name.
-            unsafe { libc::unlinkat(dir.as_raw_fd(), self.leaf.as_ptr(), libc::AT_REMOVEDIR) };
+            // The kernel may hold the directory busy for a moment after
+            // the last member was reaped: a short, bounded retry (100 ms).
+            for _ in 0..50 {
+                // SAFETY: unlinkat on a directory descriptor we own with a
+                // NUL-terminated name.
+                let r = unsafe {
+                    libc::unlinkat(dir.as_raw_fd(), self.leaf.as_ptr(), libc::AT_REMOVEDIR)
+                };
+                if r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EBUSY) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
         }
     }
 }

@@ -705,7 +705,7 @@ impl Platform for Linux {
         };
         let cg = reaper
             .as_ref()
-            .and_then(|_| cgroup::Cgroup::of_process(entry.reaper, &jail.name));
+            .and_then(|_| cgroup::Cgroup::of_jail(entry.reaper, &jail.name));
         if let Some(fd) = &reaper {
             // An empty jail's reaper is about to report the command's
             // status and exit by itself: give it that moment rather
@@ -754,8 +754,13 @@ impl Platform for Linux {
             std::thread::sleep(Duration::from_millis(2));
         }
         self.registry.remove_if(&jail.name, entry.pidns);
-        if let Some(c) = cg {
-            c.remove(REMOVE_WAIT);
+        match cg {
+            Some(c) => {
+                c.remove(REMOVE_WAIT);
+            }
+            // The reaper was gone already: it removes the cgroup on its
+            // way out, but not if it was killed in between.
+            None => cgroup::remove_stale(jail.name.as_str()),
         }
         log::debug!("{}: removed", jail.name);
         Ok(())
