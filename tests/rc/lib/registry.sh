@@ -139,13 +139,13 @@ _fk_jail_live()
 	case "$_fk_j_reaper" in
 	''|*[!0-9]*)	return 1 ;;
 	esac
-	_fk_nsof "$_fk_j_reaper" || return 1
-	[ "$_fk_out" = "$_fk_j_pidns" ] || return 1
+	# The start time first: a read, where the namespace is a readlink(1).
 	if [ -n "$_fk_j_start" ]; then
 		_fk_starttime "$_fk_j_reaper" || return 1
 		[ "$_fk_out" = "$_fk_j_start" ] || return 1
 	fi
-	return 0
+	_fk_nsof "$_fk_j_reaper" || return 1
+	[ "$_fk_out" = "$_fk_j_pidns" ]
 }
 
 #
@@ -158,17 +158,23 @@ _fk_jail_live()
 #
 _fk_inside_jail()
 {
-	local _self _f
+	local _self _one _f
 
-	_fk_selfns || return 1
-	_self=$_fk_out
+	# The start time of this /proc's PID 1 is a read; the namespace is a
+	# readlink(1), so it is asked only for an entry that may match.
+	_one=
+	_fk_starttime 1 && _one=$_fk_out
+	_self=
 	for _f in "$_fk_rundir"/*.jail; do
 		_fk_jail_load "$_f" || continue
-		[ "$_fk_j_pidns" = "$_self" ] || continue
 		if [ -n "$_fk_j_start" ]; then
-			_fk_starttime 1 || continue
-			[ "$_fk_out" = "$_fk_j_start" ] || continue
+			[ "$_one" = "$_fk_j_start" ] || continue
 		fi
+		if [ -z "$_self" ]; then
+			_fk_selfns || return 1
+			_self=$_fk_out
+		fi
+		[ "$_fk_j_pidns" = "$_self" ] || continue
 		return 0
 	done
 	return 1
