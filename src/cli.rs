@@ -5,7 +5,7 @@
 //! codes); keeping this plumbing in one place makes them behave the same
 //! way on bad usage, `--help` and errors.
 //!
-//! # The process start ([`start`], [`entry!`])
+//! # The process start ([`start`], [`crate::entry!`])
 //!
 //! The tools are short-lived and on the start path of every jailed
 //! service, so they do not go through Rust's runtime start

@@ -710,11 +710,185 @@ impl fmt::Display for Origin {
 
 /// A variable's value and where it was last set.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Value {
+pub struct Value<'a> {
     /// The value.
-    pub value: String,
+    pub value: &'a str,
     /// `/etc/rc.conf:12`
     pub origin: Origin,
+}
+
+/// One variable of a [`Vars`]: where its name and value are in the text,
+/// and its origin (a file of the file table, a line).
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    name: u32,
+    name_len: u32,
+    value: u32,
+    value_len: u32,
+    file: u32,
+    line: u32,
+}
+
+/// Shell variables, stored compactly: every name and value in one text,
+/// a 24-byte record per variable and an open-addressing index of record
+/// numbers.  An audit holds every variable rc.conf sets (evaluating it
+/// as sh(1) does needs them), which grows with the host's services: a
+/// map of boxed strings took about 170 bytes per variable (two
+/// allocations, their malloc overhead, a 64-byte slot), this takes about
+/// 60 (issue 12, `svcj-check audit` memory).  A value set again is
+/// appended; the old text stays until the store is dropped (rc.conf sets
+/// each variable a few times at most).
+#[derive(Debug, Clone, Default)]
+struct Vars {
+    text: String,
+    recs: Vec<Rec>,
+    /// Record number + 1 per slot, 0 for a free slot; the length is a
+    /// power of two, at most half full.
+    slots: Vec<u32>,
+    files: Vec<Rc<str>>,
+}
+
+/// FNV-1a, enough for names the host's own files define.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// A position or length in a [`Vars`] text (which stays far below 4 GiB:
+/// the files it holds are a host's configuration).
+fn pos(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Vars {
+    fn slice(&self, at: u32, len: u32) -> &str {
+        &self.text[at as usize..(at + len) as usize]
+    }
+
+    fn name_of(&self, r: &Rec) -> &str {
+        self.slice(r.name, r.name_len)
+    }
+
+    /// The slot of `name`: the one holding it, or the free one where it
+    /// goes.
+    fn slot(&self, name: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = name_hash(name) as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => return i,
+                n if self.name_of(&self.recs[n as usize - 1]) == name => return i,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<&Rec> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        match self.slots[self.slot(name)] {
+            0 => None,
+            n => Some(&self.recs[n as usize - 1]),
+        }
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.find(name).map(|r| self.slice(r.value, r.value_len))
+    }
+
+    fn get(&self, name: &str) -> Option<Value<'_>> {
+        self.find(name).map(|r| Value {
+            value: self.slice(r.value, r.value_len),
+            origin: Origin {
+                file: self.files[r.file as usize].clone(),
+                line: r.line,
+            },
+        })
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.find(name).is_some()
+    }
+
+    fn insert(&mut self, name: &str, value: &str, origin: &Origin) {
+        if self.slots.len() < 2 * (self.recs.len() + 1) {
+            self.grow();
+        }
+        let file = match self.files.iter().rposition(|f| **f == *origin.file) {
+            Some(i) => pos(i),
+            None => {
+                self.files.push(origin.file.clone());
+                pos(self.files.len() - 1)
+            }
+        };
+        let at = pos(self.text.len());
+        self.text.push_str(value);
+        let i = self.slot(name);
+        match self.slots[i] {
+            0 => {
+                let name_at = pos(self.text.len());
+                self.text.push_str(name);
+                self.recs.push(Rec {
+                    name: name_at,
+                    name_len: pos(name.len()),
+                    value: at,
+                    value_len: pos(value.len()),
+                    file,
+                    line: origin.line,
+                });
+                self.slots[i] = pos(self.recs.len());
+            }
+            n => {
+                let r = &mut self.recs[n as usize - 1];
+                r.value = at;
+                r.value_len = pos(value.len());
+                r.file = file;
+                r.line = origin.line;
+            }
+        }
+    }
+
+    /// Double the index (from 16 slots).
+    fn grow(&mut self) {
+        let len = (self.slots.len() * 2).max(16);
+        self.slots = vec![0; len];
+        for (k, r) in self.recs.iter().enumerate() {
+            let mut i = name_hash(self.name_of(r)) as usize & (len - 1);
+            while self.slots[i] != 0 {
+                i = (i + 1) & (len - 1);
+            }
+            self.slots[i] = pos(k + 1);
+        }
+    }
+
+    /// Every variable: name, value, origin.
+    fn iter(&self) -> impl Iterator<Item = (&str, Value<'_>)> {
+        self.recs.iter().map(|r| {
+            (
+                self.name_of(r),
+                Value {
+                    value: self.slice(r.value, r.value_len),
+                    origin: Origin {
+                        file: self.files[r.file as usize].clone(),
+                        line: r.line,
+                    },
+                },
+            )
+        })
+    }
+
+    /// Keep only the variables `keep` says yes to.
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let mut out = Vars::default();
+        for (name, v) in self.iter() {
+            if keep(name) {
+                out.insert(name, v.value, &v.origin);
+            }
+        }
+        *self = out;
+    }
 }
 
 /// The shell variables known so far.
@@ -725,8 +899,8 @@ pub struct Value {
 /// [`Loader::load_rc_config`]).
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    vars: HashMap<Box<str>, Value>,
-    base: Option<Rc<HashMap<Box<str>, Value>>>,
+    vars: Vars,
+    base: Option<Rc<Vars>>,
     /// When set, names read while unset are recorded here.
     misses: Option<RefCell<HashSet<String>>>,
 }
@@ -737,35 +911,46 @@ impl Env {
         Env::default()
     }
 
+    fn missed(&self, name: &str) {
+        if let Some(m) = &self.misses {
+            m.borrow_mut().insert(name.to_string());
+        }
+    }
+
     /// The value of `name`, `None` when unset.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.get_value(name).map(|v| v.value.as_str())
+        let v = self
+            .vars
+            .value(name)
+            .or_else(|| self.base.as_ref().and_then(|b| b.value(name)));
+        if v.is_none() {
+            self.missed(name);
+        }
+        v
     }
 
     /// The value and origin of `name`.
-    pub fn get_value(&self, name: &str) -> Option<&Value> {
+    pub fn get_value(&self, name: &str) -> Option<Value<'_>> {
         let v = self
             .vars
             .get(name)
             .or_else(|| self.base.as_ref().and_then(|b| b.get(name)));
         if v.is_none() {
-            if let Some(m) = &self.misses {
-                m.borrow_mut().insert(name.to_string());
-            }
+            self.missed(name);
         }
         v
     }
 
     /// Set `name`.
     pub fn set(&mut self, name: &str, value: String, origin: Origin) {
-        self.vars.insert(name.into(), Value { value, origin });
+        self.vars.insert(name, &value, &origin);
     }
 
     /// Every variable name, sorted.
     pub fn names(&self) -> Vec<String> {
-        let mut set: BTreeSet<&str> = self.vars.keys().map(|k| &**k).collect();
+        let mut set: BTreeSet<&str> = self.vars.iter().map(|(k, _)| k).collect();
         if let Some(b) = &self.base {
-            set.extend(b.keys().map(|k| &**k));
+            set.extend(b.iter().map(|(k, _)| k));
         }
         set.into_iter().map(str::to_string).collect()
     }
@@ -1264,7 +1449,7 @@ pub struct Loader {
 /// unset (its only inputs).  It can stand for a real evaluation in any
 /// environment that sets none of those inputs.
 struct Global {
-    vars: Rc<HashMap<Box<str>, Value>>,
+    vars: Rc<Vars>,
     inputs: HashSet<String>,
 }
 
@@ -1886,7 +2071,7 @@ impl Loader {
         if independent {
             // Same result as evaluating the files again: the global
             // values win, everything else the script had set stays.
-            env.vars.retain(|k, _| !global.vars.contains_key(k));
+            env.vars.retain(|k| !global.vars.contains_key(k));
             env.base = Some(global.vars.clone());
         } else {
             self.load_global(env, notes);
@@ -2083,6 +2268,79 @@ mod tests {
     use super::*;
     use std::fs;
 
+    #[test]
+    fn the_compact_store_keeps_the_last_value_and_origin_of_each_name() {
+        let a: Rc<str> = "/etc/rc.conf".into();
+        let b: Rc<str> = "/etc/rc.conf.local".into();
+        let mut v = Vars::default();
+        let mut model: HashMap<String, (String, String)> = HashMap::new();
+        // Enough names to grow the index several times, with names that
+        // share prefixes, empty values, and every name set twice.
+        for round in 0..2 {
+            for i in 0..3000 {
+                let name = format!("svc{i}_enable");
+                let value = if i % 7 == 0 {
+                    String::new()
+                } else {
+                    format!("v{round}-{i}")
+                };
+                let o = Origin::new(if round == 0 { &a } else { &b }, i + 1);
+                v.insert(&name, &value, &o);
+                model.insert(name, (value, o.to_string()));
+            }
+        }
+        assert_eq!(v.recs.len(), 3000);
+        assert!(
+            v.slots.len() >= 2 * v.recs.len(),
+            "the index is at most half full"
+        );
+        assert_eq!(v.files.len(), 2, "one copy of each file name");
+        for (name, (value, origin)) in &model {
+            let got = v.get(name).unwrap();
+            assert_eq!(
+                (got.value, got.origin.to_string()),
+                (value.as_str(), origin.clone())
+            );
+            assert_eq!(v.value(name), Some(value.as_str()));
+        }
+        for missing in ["", "svc3000_enable", "svc1_enabl", "vc1_enable"] {
+            assert!(!v.contains_key(missing), "{missing}");
+            assert_eq!(v.value(missing), None);
+        }
+        v.retain(|n| n.ends_with("0_enable"));
+        assert_eq!(v.recs.len(), 300);
+        assert_eq!(v.value("svc10_enable"), Some("v1-10"));
+        assert_eq!(v.value("svc11_enable"), None);
+        assert_eq!(
+            v.get("svc20_enable").unwrap().origin.to_string(),
+            "/etc/rc.conf.local:21"
+        );
+    }
+
+    #[test]
+    fn an_environment_reads_its_own_variables_over_the_shared_base() {
+        let f: Rc<str> = "/etc/rc.conf".into();
+        let mut base = Vars::default();
+        base.insert("a", "base", &Origin::new(&f, 1));
+        base.insert("b", "base", &Origin::new(&f, 2));
+        let mut env = Env {
+            base: Some(Rc::new(base)),
+            misses: Some(RefCell::new(HashSet::new())),
+            ..Env::default()
+        };
+        env.set("b", "own".into(), Origin::new(&f, 9));
+        assert_eq!(env.get("a"), Some("base"));
+        assert_eq!(env.get("b"), Some("own"));
+        assert_eq!(
+            env.get_value("b").unwrap().origin.to_string(),
+            "/etc/rc.conf:9"
+        );
+        assert_eq!(env.get("c"), None);
+        assert_eq!(env.names(), ["a", "b"]);
+        let misses = env.misses.take().unwrap().into_inner();
+        assert_eq!(misses, HashSet::from(["c".to_string()]));
+    }
+
     /// A long rc.conf-like text with every construct the parser tracks.
     fn long_text() -> String {
         let mut t = String::new();
@@ -2146,7 +2404,7 @@ mod tests {
             let mut vars: Vec<(String, String, String)> = env
                 .vars
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.value.clone(), v.origin.to_string()))
+                .map(|(k, v)| (k.to_string(), v.value.to_string(), v.origin.to_string()))
                 .collect();
             vars.sort();
             (vars, loader.notes)

