@@ -193,7 +193,10 @@ _fk_jailed()
 
 	if { read -r _host < /etc/svcj-test-hostpidns; } 2>/dev/null &&
 	    [ -n "$_host" ]; then
-		_fk_selfns && [ "$_fk_out" != "$_host" ]
+		# A namespace that cannot be read is not the root's (as before).
+		_fk_out=
+		_fk_selfns
+		[ "$_fk_out" != "$_host" ]
 		return
 	fi
 	_fk_inside_jail
