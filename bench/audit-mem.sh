@@ -8,7 +8,7 @@
 #	rc.conf and rc.conf.d enabling and jailing them in five patterns.
 #	Issue 12's goal: < 1 s at 10,000 services, peak RSS <= 4 MB at both
 #	sizes (flat).  Prints Markdown (median wall ms of RUNS runs, default
-#	5; peak RSS from GNU time -v) and writes it to
+#	5; peak RSS: median of 5 runs under GNU time) and writes it to
 #	bench/results/audit-mem.txt.
 #
 #	Exit status: 0; 64 on bad arguments; 69 when svcj-check or GNU time

@@ -164,17 +164,24 @@ _sb_median_ms()
 
 #
 # _sb_peak_rss dir command...
-#	Print the peak RSS in KiB of one run of command (GNU time; dir
-#	holds the scratch file).
+#	Print the median peak RSS in KiB of 5 runs of command (GNU time; dir
+#	holds the scratch files).  One run is not enough: the same command
+#	varies by about 150 KiB from run to run (address space layout).
 #
 _sb_peak_rss()
 {
-	local _dir
+	local _dir _i
 
 	_dir=$1
 	shift
-	/usr/bin/time -f %M -o "$_dir/rss" "$@" >/dev/null 2>&1 || :
-	tail -n 1 "$_dir/rss"
+	: > "$_dir/rss.all"
+	_i=0
+	while [ "$_i" -lt 5 ]; do
+		/usr/bin/time -f %M -o "$_dir/rss" "$@" >/dev/null 2>&1 || :
+		tail -n 1 "$_dir/rss" >> "$_dir/rss.all"
+		_i=$((_i + 1))
+	done
+	sort -n "$_dir/rss.all" | sed -n 3p
 }
 
 # _sb_need_check_and_time script check

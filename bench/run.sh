@@ -548,7 +548,7 @@ _bn_audit()
 		_bn_goal "$_b" "< 1 s at 10,000; peak RSS ≤ 4096 KiB at both" "not measured" "n/a"
 		return 0
 	fi
-	_bn_say "Generated roots (\`_sb_gen_tree\` in bench/lib.sh): N rc.d scripts, half in /etc/rc.d, half in /usr/local/etc/rc.d, each with a \`: \${name_svcj_options:=…}\` default; rc.conf and rc.conf.d enable and jail them in five patterns (jailed, unjailed, rc.conf.d with IPv6 address, jailed but disabled, explicitly not jailed).  Time: hyperfine; peak RSS: one run under \`/usr/bin/time -f %M\` (KiB), text output (the goal) and \`--json\`."
+	_bn_say "Generated roots (\`_sb_gen_tree\` in bench/lib.sh): N rc.d scripts, half in /etc/rc.d, half in /usr/local/etc/rc.d, each with a \`: \${name_svcj_options:=…}\` default; rc.conf and rc.conf.d enable and jail them in five patterns (jailed, unjailed, rc.conf.d with IPv6 address, jailed but disabled, explicitly not jailed).  Time: hyperfine; peak RSS: median of 5 runs under \`/usr/bin/time -f %M\` (KiB), text output (the goal) and \`--json\`."
 	_bn_say ""
 	_files=""
 	_rss=""

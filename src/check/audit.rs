@@ -399,16 +399,20 @@ impl Auditor {
                     continue;
                 }
             };
-            let mut files: Vec<String> = list
+            // The file names go straight into the entries' text (one
+            // allocation, not one per name), sorted through their spans.
+            let mut files: Vec<(u32, u32)> = list
                 .filter_map(|e| e.ok())
                 .filter(|e| !e.path().is_dir())
                 .filter_map(|e| e.file_name().into_string().ok())
                 .filter(|n| !n.starts_with('.') && !n.ends_with('~') && !n.ends_with(".sample"))
+                .map(|n| push_part(&mut text, &n))
                 .collect();
-            files.sort();
+            files.sort_unstable_by(|a, b| part(&text, *a).cmp(part(&text, *b)));
             entries.reserve_exact(files.len());
-            for f in files {
-                let host = dir.join(&f);
+            for file in files {
+                let f = part(&text, file);
+                let host = dir.join(f);
                 let name = match loader.read_script(&host) {
                     Ok(s) if s.run_rc_command.is_none() => {
                         loader.notes.insert(not_rc_script(&host));
@@ -417,7 +421,6 @@ impl Auditor {
                     Ok(s) => s.name().filter(|n| *n != f).map(str::to_string),
                     Err(_) => None,
                 };
-                let file = push_part(&mut text, &f);
                 let name = name.map_or(file, |n| push_part(&mut text, &n));
                 entries.push(Entry { file, name, dir: i });
             }
