@@ -97,6 +97,13 @@ pub fn out(text: &str) -> Result<(), Error> {
         .map_err(|e| Error::os("writing to standard output", e))
 }
 
+/// Write `line` and a newline to standard error, ignoring a failure (a
+/// closed stderr must not turn a warning into a panic, as eprintln!
+/// would).
+pub fn err(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// Parse the command line `args` (the program name first).  On a usage
 /// error clap's message is printed and the caller gets `EX_USAGE` to exit
 /// with; `--help` and `--version` print and give 0.
@@ -148,8 +155,7 @@ pub fn exit(code: i32) -> i32 {
 
 /// Print `prog: error` to stderr and give the error's sysexits status.
 pub fn fail(prog: &str, e: &Error) -> i32 {
-    // Not eprintln!: a closed stderr must not turn an error into a panic.
-    let _ = writeln!(std::io::stderr(), "{prog}: {e}");
+    err(&format!("{prog}: {e}"));
     exit(e.exit_code())
 }
 

@@ -846,6 +846,30 @@ fn a_closed_pipe_is_an_error_not_a_signal() {
     assert_eq!(st.signal(), None, "killed by signal {:?}", st.signal());
     // As a failed write of the audit: EX_OSERR.
     assert_eq!(st.code(), Some(71), "the status of a failed write");
+
+    // A message for a closed stderr is dropped: the tool goes on (here
+    // svcj-kill's "no such jail, nothing to do", status 0).
+    let mut fds = [0; 2];
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: as above.
+    unsafe { libc::close(fds[0]) };
+    // SAFETY: as above.
+    let w = unsafe { std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1])) };
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_svcj-kill"))
+        .arg("svcj-no-such-jail-for-a-closed-stderr")
+        .env(
+            "SVCJ_RUNDIR",
+            std::env::temp_dir().join("svcj-no-registry-here"),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(w)
+        .status()
+        .unwrap();
+    assert_eq!(st.signal(), None, "killed by signal {:?}", st.signal());
+    if is_root() {
+        assert_eq!(st.code(), Some(0));
+    }
 }
 
 #[test]

@@ -189,7 +189,7 @@ fn run(cmd: Cmd) -> Result<i32, Error> {
                         }
                     }
                     Err(e) => {
-                        eprintln!("svcj-check: {e}");
+                        svcj::cli::err(&format!("svcj-check: {e}"));
                         code = e.exit_code();
                         unreadable.push((f.display().to_string(), e.to_string()));
                     }

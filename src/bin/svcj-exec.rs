@@ -97,7 +97,7 @@ struct Cli {
 
 fn warn(quiet: bool, msg: &str) {
     if !quiet {
-        eprintln!("svcj-exec: warning: {msg}");
+        svcj::cli::err(&format!("svcj-exec: warning: {msg}"));
     }
 }
 
@@ -128,7 +128,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
     }
     if !cli.quiet {
         for m in parsed.unknown_messages(service.as_str()) {
-            eprintln!("{m}");
+            svcj::cli::err(&m);
         }
     }
     for a in &parsed.unused_addrs {

@@ -71,10 +71,10 @@ fn tool_main(args: Vec<OsString>) -> i32 {
         None => Duration::from_secs(10),
         Some(Some(t)) => t,
         Some(None) => {
-            eprintln!(
+            svcj::cli::err(&format!(
                 "svcj-kill: invalid timeout {:?}: give seconds between 0 and 86400, e.g. 10 or 0.5",
                 cli.timeout.unwrap_or_default()
-            );
+            ));
             return svcj::cli::exit(EX_DATAERR);
         }
     };
@@ -100,20 +100,20 @@ fn tool_main(args: Vec<OsString>) -> i32 {
                 platform::linux::cgroup::remove_stale(n.as_str());
             }
             if !cli.quiet {
-                eprintln!("svcj-kill: {jail}: no such jail, nothing to do");
+                svcj::cli::err(&format!("svcj-kill: {jail}: no such jail, nothing to do"));
             }
             0
         }
         Ok(Some(r)) => {
             match &r.stop {
-                Some(StopOutcome::TimedOut) if !cli.quiet => eprintln!(
+                Some(StopOutcome::TimedOut) if !cli.quiet => svcj::cli::err(&format!(
                     "svcj-kill: warning: {}: the stop command ran longer than {:?} and was killed",
                     r.name, timeout
-                ),
-                Some(StopOutcome::Failed(m)) if !cli.quiet => eprintln!(
+                )),
+                Some(StopOutcome::Failed(m)) if !cli.quiet => svcj::cli::err(&format!(
                     "svcj-kill: warning: {}: the stop command could not run: {m}",
                     r.name
-                ),
+                )),
                 Some(StopOutcome::Exited(c)) if *c != 0 => {
                     log::info!("{}: the stop command exited with status {c}", r.name)
                 }
