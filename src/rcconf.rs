@@ -798,14 +798,19 @@ impl Vars {
         self.find(name).map(|r| self.slice(r.value, r.value_len))
     }
 
-    fn get(&self, name: &str) -> Option<Value<'_>> {
-        self.find(name).map(|r| Value {
+    /// The value and origin a record holds.
+    fn value_of(&self, r: &Rec) -> Value<'_> {
+        Value {
             value: self.slice(r.value, r.value_len),
             origin: Origin {
                 file: self.files[r.file as usize].clone(),
                 line: r.line,
             },
-        })
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<Value<'_>> {
+        self.find(name).map(|r| self.value_of(r))
     }
 
     fn contains_key(&self, name: &str) -> bool {
@@ -850,33 +855,20 @@ impl Vars {
         }
     }
 
-    /// Double the index (from 16 slots).
+    /// Double the index (from 16 slots) and put every record back in.
     fn grow(&mut self) {
-        let len = (self.slots.len() * 2).max(16);
-        self.slots = vec![0; len];
-        for (k, r) in self.recs.iter().enumerate() {
-            let mut i = name_hash(self.name_of(r)) as usize & (len - 1);
-            while self.slots[i] != 0 {
-                i = (i + 1) & (len - 1);
-            }
+        self.slots = vec![0; (self.slots.len() * 2).max(16)];
+        for k in 0..self.recs.len() {
+            let i = self.slot(self.name_of(&self.recs[k]));
             self.slots[i] = pos(k + 1);
         }
     }
 
     /// Every variable: name, value, origin.
     fn iter(&self) -> impl Iterator<Item = (&str, Value<'_>)> {
-        self.recs.iter().map(|r| {
-            (
-                self.name_of(r),
-                Value {
-                    value: self.slice(r.value, r.value_len),
-                    origin: Origin {
-                        file: self.files[r.file as usize].clone(),
-                        line: r.line,
-                    },
-                },
-            )
-        })
+        self.recs
+            .iter()
+            .map(|r| (self.name_of(r), self.value_of(r)))
     }
 
     /// Keep only the variables `keep` says yes to.
@@ -911,34 +903,26 @@ impl Env {
         Env::default()
     }
 
-    fn missed(&self, name: &str) {
-        if let Some(m) = &self.misses {
-            m.borrow_mut().insert(name.to_string());
+    /// `read` of `name` in the own layer, else in the base; a name
+    /// found in neither is recorded as a miss.
+    fn lookup<'a, T>(&'a self, name: &str, read: impl Fn(&'a Vars) -> Option<T>) -> Option<T> {
+        let v = read(&self.vars).or_else(|| self.base.as_deref().and_then(&read));
+        if v.is_none() {
+            if let Some(m) = &self.misses {
+                m.borrow_mut().insert(name.to_string());
+            }
         }
+        v
     }
 
     /// The value of `name`, `None` when unset.
     pub fn get(&self, name: &str) -> Option<&str> {
-        let v = self
-            .vars
-            .value(name)
-            .or_else(|| self.base.as_ref().and_then(|b| b.value(name)));
-        if v.is_none() {
-            self.missed(name);
-        }
-        v
+        self.lookup(name, |v| v.value(name))
     }
 
     /// The value and origin of `name`.
     pub fn get_value(&self, name: &str) -> Option<Value<'_>> {
-        let v = self
-            .vars
-            .get(name)
-            .or_else(|| self.base.as_ref().and_then(|b| b.get(name)));
-        if v.is_none() {
-            self.missed(name);
-        }
-        v
+        self.lookup(name, |v| v.get(name))
     }
 
     /// Set `name`.
