@@ -823,23 +823,27 @@ fn the_tools_start_with_closed_standard_descriptors() {
     );
 }
 
-#[test]
-fn a_closed_pipe_is_an_error_not_a_signal() {
-    // SIGPIPE is ignored, as under Rust's own start: writing into a pipe
-    // whose reader is gone gives EPIPE, which the tool handles, instead
-    // of killing it.  The pipe's read end is closed before the tool runs.
+/// The write end of a pipe whose read end is already closed.
+fn pipe_without_reader() -> std::process::Stdio {
     use std::os::fd::FromRawFd;
-    use std::os::unix::process::ExitStatusExt;
     let mut fds = [0; 2];
     // SAFETY: pipe fills the two descriptors.
     assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
     // SAFETY: closing our own read end, once.
     unsafe { libc::close(fds[0]) };
     // SAFETY: fds[1] is an open descriptor that nothing else owns.
-    let w = unsafe { std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1])) };
+    unsafe { std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1])) }
+}
+
+#[test]
+fn a_closed_pipe_is_an_error_not_a_signal() {
+    // SIGPIPE is ignored, as under Rust's own start: writing into a pipe
+    // whose reader is gone gives EPIPE, which the tool handles, instead
+    // of killing it.  The pipe's read end is closed before the tool runs.
+    use std::os::unix::process::ExitStatusExt;
     let st = std::process::Command::new(BIN)
         .args(["options", "net_basic"])
-        .stdout(w)
+        .stdout(pipe_without_reader())
         .stderr(std::process::Stdio::null())
         .status()
         .unwrap();
@@ -849,13 +853,6 @@ fn a_closed_pipe_is_an_error_not_a_signal() {
 
     // A message for a closed stderr is dropped: the tool goes on (here
     // svcj-kill's "no such jail, nothing to do", status 0).
-    let mut fds = [0; 2];
-    // SAFETY: as above.
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    // SAFETY: as above.
-    unsafe { libc::close(fds[0]) };
-    // SAFETY: as above.
-    let w = unsafe { std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1])) };
     let st = std::process::Command::new(env!("CARGO_BIN_EXE_svcj-kill"))
         .arg("svcj-no-such-jail-for-a-closed-stderr")
         .env(
@@ -863,7 +860,7 @@ fn a_closed_pipe_is_an_error_not_a_signal() {
             std::env::temp_dir().join("svcj-no-registry-here"),
         )
         .stdout(std::process::Stdio::null())
-        .stderr(w)
+        .stderr(pipe_without_reader())
         .status()
         .unwrap();
     assert_eq!(st.signal(), None, "killed by signal {:?}", st.signal());
