@@ -755,9 +755,9 @@ fn name_hash(name: &str) -> u64 {
     })
 }
 
-/// A position or length in a [`Vars`] text (which stays far below 4 GiB:
-/// the files it holds are a host's configuration).
-fn pos(n: usize) -> u32 {
+/// A position or length in a text of a host's configuration (a [`Vars`]
+/// text, the audit's list of scripts), which stays far below 4 GiB.
+pub(crate) fn pos(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

@@ -302,9 +302,9 @@ fn part(text: &str, (at, len): (u32, u32)) -> &str {
 
 /// Append `s` to `text`; where it is.
 fn push_part(text: &mut String, s: &str) -> (u32, u32) {
-    let at = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    let at = rcconf::pos(text.len());
     text.push_str(s);
-    (at, u32::try_from(s.len()).unwrap_or(u32::MAX))
+    (at, rcconf::pos(s.len()))
 }
 
 /// The audit of a host as a stream: [`Auditor::new`] makes a first pass
